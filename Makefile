@@ -1,0 +1,48 @@
+# Plekwijzer: `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help install run test pytest lint format postgres migration clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED) ## Create .venv and install the project with its dev tools
+
+run: $(INSTALLED) ## Set up and start the embedded default on http://127.0.0.1:8000 (SQLite, demo data)
+	$(BIN)/plekwijzer serve --demo
+
+test: $(INSTALLED) ## Set up and run every test, on SQLite and PostgreSQL, then the linters
+	url="$$(scripts/test-postgres.sh)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" $(BIN)/pytest
+	$(MAKE) --no-print-directory lint
+
+pytest: $(INSTALLED) ## Run pytest only; pass arguments with ARGS="-k name"
+	url="$$(scripts/test-postgres.sh)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" $(BIN)/pytest $(ARGS)
+
+lint: $(INSTALLED) ## ruff (lint and format check) and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(INSTALLED) ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+postgres: ## Start the test PostgreSQL (installs it if missing) and print its URL
+	@scripts/test-postgres.sh
+
+migration: $(INSTALLED) ## Write a new migration from the models: make migration m="what changed"
+	$(BIN)/python -c "import sys; from directory.config import get_settings; from directory.db import make_engine; from directory.migrate import new_revision; new_revision(make_engine(get_settings().database_url), sys.argv[1])" "$(m)"
+
+clean: ## Remove the virtualenv, the local database and caches
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Settings, read once from the environment (prefix ``PLEKWIJZER_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "development"})
+
+
+class Settings(BaseSettings):
+    """Every setting of the application, in one place."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PLEKWIJZER_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'plekwijzer.db'}",
+        validation_alias="DATABASE_URL",
+    )
+    secret_key: SecretStr = SecretStr("development")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # How long a published figure stays valid when the provider gives no valid_until.
+    availability_validity_days: int = Field(default=31, ge=1, le=366)
+    # National default waiting norm (Treeknorm): weeks to intake + weeks to treatment.
+    norm_intake_weeks: int = Field(default=4, ge=0)
+    norm_treatment_weeks: int = Field(default=10, ge=0)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Self:
+        if self.environment != "development" and (
+            self.secret_key.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+        ):
+            raise ValueError(
+                "PLEKWIJZER_SECRET_KEY must be set to a real secret outside development"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings` instead."""
+    return Settings()

@@ -1,0 +1,74 @@
+"""The closed vocabularies of the catalogue, shared by models, rules and API schemas."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    SCHOOL_BOARD = "school_board"
+    SCHOOL = "school"
+    CARE_PROVIDER = "care_provider"
+    SWV = "swv"  # samenwerkingsverband passend onderwijs
+    MUNICIPALITY = "municipality"
+
+
+class OfferKind(StrEnum):
+    SPECIAL_EDUCATION = "special_education"
+    DAY_PROGRAMME = "day_programme"
+    YOUTH_CARE = "youth_care"
+
+
+class SchoolType(StrEnum):
+    SO = "so"  # speciaal onderwijs, primary age
+    VSO = "vso"  # voortgezet speciaal onderwijs, secondary age
+    SBO = "sbo"  # speciaal basisonderwijs: primary education, not a cluster school
+
+
+class TlvCategory(StrEnum):
+    """Funding category of a toelaatbaarheidsverklaring (also written 1/2/3)."""
+
+    LAAG = "laag"
+    MIDDEN = "midden"
+    HOOG = "hoog"
+
+
+class ExitProfile(StrEnum):
+    """Uitstroomprofiel of a VSO place."""
+
+    VERVOLGONDERWIJS = "vervolgonderwijs"
+    ARBEIDSMARKT = "arbeidsmarkt"
+    DAGBESTEDING = "dagbesteding"
+
+
+class DayProgrammeType(StrEnum):
+    ONDERWIJSZORGARRANGEMENT = "onderwijszorgarrangement"
+    ONDERWIJSGERICHT = "onderwijsgericht_dagprogramma"
+    ONTWIKKELGERICHT = "ontwikkelgericht_dagprogramma"
+    DAGBESTEDING = "dagbesteding"
+    BSO_PLUS = "bso_plus"
+    OVERBRUGGING = "overbruggingszorg"
+    BEHANDEL_ONDERWIJSGROEP = "behandel_onderwijsgroep"
+
+
+class AvailabilityStatus(StrEnum):
+    OPEN = "open"
+    WAITLIST = "waitlist"
+    CLOSED = "closed"
+    ASSESSMENT_REQUIRED = "assessment_required"
+
+
+class WaitMeasure(StrEnum):
+    """How a waiting time was measured (NZa)."""
+
+    CURRENT = "current"  # the third available slot in the agenda
+    RETROSPECTIVE = "retrospective"  # mean realised wait of the last two months
+
+
+class ContractKind(StrEnum):
+    ZORG_IN_NATURA = "zorg_in_natura"
+
+
+class SwvLayer(StrEnum):
+    PO = "po"
+    VO = "vo"

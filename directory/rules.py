@@ -1,0 +1,158 @@
+"""Pure decisions over plain data: no database, no clock (the caller passes `now`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from directory.enums import AvailabilityStatus, OfferKind
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The part of an availability report the rules look at."""
+
+    status: AvailabilityStatus
+    open_places: int | None
+    intake_wait_weeks: int | None
+    treatment_wait_weeks: int | None
+    valid_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """A maximum acceptable wait and where it came from."""
+
+    intake_weeks: int
+    treatment_weeks: int
+    source: str  # "municipality:GM0599", "jeugdregio:JZ21", "national:<category>", "default"
+
+    @property
+    def total_weeks(self) -> int:
+        return self.intake_weeks + self.treatment_weeks
+
+
+@dataclass(frozen=True, slots=True)
+class NormRow:
+    """A configured norm: for a municipality, a jeugdregio, or (neither) the whole country."""
+
+    category: str
+    municipality_code: str | None
+    jeugdregio_code: str | None
+    intake_weeks: int
+    treatment_weeks: int
+
+
+def is_fresh(valid_until: datetime, now: datetime) -> bool:
+    """A figure past its valid-until date is unknown, never "available"."""
+    return now < valid_until
+
+
+def total_wait_weeks(intake_wait_weeks: int | None, treatment_wait_weeks: int | None) -> int | None:
+    """Aanmeldwachttijd + behandelwachttijd; unknown unless both parts are known.
+
+    A provider without a separate treatment wait publishes 0 for it: guessing a missing
+    part as 0 would make a wait look shorter than it is.
+    """
+    if intake_wait_weeks is None or treatment_wait_weeks is None:
+        return None
+    return intake_wait_weeks + treatment_wait_weeks
+
+
+def netto_waiting_list(bruto: int | None, bridging_count: int | None) -> int | None:
+    """The netto list excludes children already getting bridging care."""
+    if bruto is None or bridging_count is None:
+        return None
+    return bruto - bridging_count
+
+
+def availability_scope(location_id: int | None, leerjaar: int | None) -> str:
+    """The key under which a report is current: the offer, a location, a leerjaar or both."""
+    parts = []
+    if location_id is not None:
+        parts.append(f"location:{location_id}")
+    if leerjaar is not None:
+        parts.append(f"leerjaar:{leerjaar}")
+    return "/".join(parts) or "offer"
+
+
+def supersedes(new_measured_at: datetime, current_measured_at: datetime | None) -> bool:
+    """A report becomes current only if it was measured after the current one.
+
+    A report that arrives late but was measured earlier is kept as history only.
+    """
+    return current_measured_at is None or new_measured_at > current_measured_at
+
+
+def category_key(
+    kind: OfferKind,
+    *,
+    ijw_category: int | None = None,
+    day_programme_type: str | None = None,
+    cluster: int | None = None,
+    school_type: str | None = None,
+) -> str:
+    """The category an offer counts under for contracts, norms and signals.
+
+    Youth care: its iJw category ("ijw:45"); day programmes: their type
+    ("day_programme:dagbesteding"); education: cluster and school type
+    ("education:cluster-4:vso", or "education:sbo", which has no cluster).
+    """
+    if kind is OfferKind.YOUTH_CARE:
+        if ijw_category is None:
+            raise ValueError("youth care needs an iJw category")
+        return f"ijw:{ijw_category}"
+    if kind is OfferKind.DAY_PROGRAMME:
+        if day_programme_type is None:
+            raise ValueError("a day programme needs a type")
+        return f"day_programme:{day_programme_type}"
+    if school_type is None:
+        raise ValueError("special education needs a school type")
+    if cluster is None:
+        return f"education:{school_type}"
+    return f"education:cluster-{cluster}:{school_type}"
+
+
+def resolve_norm(
+    category: str,
+    municipality_code: str,
+    jeugdregio_code: str | None,
+    norms: list[NormRow],
+    default: Norm,
+) -> Norm:
+    """The norm for `category` in a municipality: its own, else its jeugdregio's, else the
+    national norm for the category, else the national default (4 + 10 weeks)."""
+    by_level: dict[str, NormRow] = {}
+    for row in norms:
+        if row.category != category:
+            continue
+        if row.municipality_code is not None:
+            if row.municipality_code == municipality_code:
+                by_level["municipality"] = row
+        elif row.jeugdregio_code is not None:
+            if row.jeugdregio_code == jeugdregio_code:
+                by_level["jeugdregio"] = row
+        else:
+            by_level["national"] = row
+    for level, region in (
+        ("municipality", municipality_code),
+        ("jeugdregio", jeugdregio_code),
+        ("national", category),
+    ):
+        if level in by_level:
+            row = by_level[level]
+            return Norm(row.intake_weeks, row.treatment_weeks, f"{level}:{region}")
+    return default
+
+
+def available_within_norm(figures: Figures | None, norm: Norm, now: datetime) -> bool:
+    """Can this offer start within the norm? Only a fresh figure can say yes: one with
+    open places, or an open or waiting list whose total wait is within the norm."""
+    if figures is None or not is_fresh(figures.valid_until, now):
+        return False
+    if figures.status is AvailabilityStatus.CLOSED:
+        return False
+    if figures.open_places:
+        return True
+    total = total_wait_weeks(figures.intake_wait_weeks, figures.treatment_wait_weeks)
+    return total is not None and total <= norm.total_weeks

@@ -1,0 +1,1 @@
+"""The provider-facing API: accounts, API keys, scoped writes, bulk upload, waiting lists."""

@@ -1,0 +1,1 @@
+"""The search index: query model, document building and search backends."""

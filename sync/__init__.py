@@ -1,0 +1,1 @@
+"""Work that runs later: the outbox relay to the index and the scheduled jobs."""

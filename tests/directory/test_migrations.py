@@ -1,0 +1,16 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+from directory.migrate import heads
+from directory.models import Base
+
+
+def test_migrations_have_a_single_head(engine: Engine) -> None:
+    assert len(heads(engine)) == 1
+
+
+def test_migrations_build_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from directory.config import get_settings
+from directory.db import make_engine
+from directory.models import Municipality, Offer
+from web.cli import main
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def count(url: str, model: type) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        result = connection.scalar(select(func.count()).select_from(model)) or 0
+    engine.dispose()
+    return result
+
+
+def test_demo_command_fills_an_empty_database_once(database: str) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo catalogue loaded" in first.output
+    offers = count(database, Offer)
+    assert offers >= 150
+    second = runner.invoke(main, ["demo"])
+    assert second.exit_code == 2
+    assert "not empty" in second.output
+    assert count(database, Offer) == offers
+
+
+def test_generate_command_adds_the_requested_number_of_offers(database: str) -> None:
+    result = CliRunner().invoke(main, ["generate", "--offers", "250"])
+    assert result.exit_code == 0, result.output
+    assert count(database, Offer) == 250
+
+
+def test_import_municipalities_reports_bad_rows_and_imports_nothing(
+    database: str, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    good = tmp_path / "good.csv"
+    good.write_text("GemeentecodeGM;Gemeentenaam\nGM0014;Groningen\nGM0034;Almere\n")
+    result = runner.invoke(main, ["import-municipalities", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 municipalities" in result.output
+    before = count(database, Municipality)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("GemeentecodeGM;Gemeentenaam\nGM0080;Leeuwarden\nXX;Nergens\n")
+    result = runner.invoke(main, ["import-municipalities", str(bad)])
+    assert result.exit_code == 2
+    assert "line 3: code" in result.output
+    assert count(database, Municipality) == before

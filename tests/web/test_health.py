@@ -1,0 +1,44 @@
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from directory.config import Settings
+from directory.db import make_engine, make_session_factory
+from directory.demo import load_demo
+from web.app import create_app
+
+
+def test_health_reports_the_database_and_the_size_of_the_catalogue(
+    session_factory: sessionmaker[Session], now: datetime
+) -> None:
+    with session_factory.begin() as session:
+        load_demo(session, now)
+    client = TestClient(create_app(Settings(), session_factory=session_factory))
+    for path in ("/health", "/api/v1/health"):
+        response = client.get(path)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok"
+        assert body["database"] == "ok"
+        assert body["offers"] >= 150
+
+
+def test_health_says_so_when_the_database_is_unreachable() -> None:
+    engine = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:9/nowhere", connect_args={"connect_timeout": 2}
+    )
+    client = TestClient(create_app(Settings(), session_factory=make_session_factory(engine)))
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "error"}
+
+
+def test_unknown_api_paths_answer_with_problem_json() -> None:
+    client = TestClient(create_app(Settings(database_url="sqlite://")))
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["title"]) == (404, "Not Found")
+    assert set(body) == {"type", "title", "status", "detail", "invalid_params"}

@@ -1,0 +1,1 @@
+"""The ASGI application that composes the catalogue, and the `plekwijzer` command line."""

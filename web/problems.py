@@ -1,0 +1,66 @@
+"""Errors as `application/problem+json` (RFC 9457), one vocabulary for the whole API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from directory.errors import DirectoryError, InvalidParam
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str = "",
+    invalid_params: list[InvalidParam] | None = None,
+    type_: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "invalid_params": [
+            {"name": param.name, "reason": param.reason} for param in invalid_params or []
+        ],
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _directory_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DirectoryError)
+    return problem(
+        exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        invalid_params=exc.invalid_params,
+        type_=exc.type,
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, detail=exc.detail or "", headers=exc.headers)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, detail="Something went wrong on our side; it has been logged.")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DirectoryError: _directory_error,
+    HTTPException: _http_error,
+    Exception: _unexpected_error,
+}
