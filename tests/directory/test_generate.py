@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from directory import generate
+from directory import synthetic
 from directory.enums import AvailabilityStatus, OfferKind, OrganisationKind, SchoolType
 from directory.errors import InvalidDataError
-from directory.generate import MunicipalityPoint, Row, build_rows, generate_catalogue
+from directory.generate import generate_catalogue
 from directory.geo import distance_km, normalise_postcode
 from directory.models import (
     AvailabilityReport,
@@ -26,6 +26,7 @@ from directory.models import (
     offer_location,
 )
 from directory.rules import is_fresh, total_wait_weeks
+from directory.synthetic import DEFAULT_SEED, MunicipalityPoint, Row, build_rows
 
 OFFERS = 300
 BIG_CITIES = {"GM0363", "GM0599", "GM0518", "GM0344"}
@@ -42,7 +43,7 @@ MUNICIPALITIES = [
 IJW_CATEGORIES = {code: f"Categorie {code}" for code in range(40, 56)}
 
 
-def built(offers: int, now: datetime, seed: int = generate.DEFAULT_SEED) -> dict[str, list[Row]]:
+def built(offers: int, now: datetime, seed: int = DEFAULT_SEED) -> dict[str, list[Row]]:
     """All rows of a catalogue built without a database, batches merged."""
     rows: dict[str, list[Row]] = defaultdict(list)
     for batch in build_rows(MUNICIPALITIES, IJW_CATEGORIES, offers=offers, now=now, seed=seed):
@@ -174,7 +175,7 @@ def test_figures_are_consistent_and_waits_realistic(session: Session, now: datet
 def test_progress_reports_add_up_to_the_requested_offers(
     session: Session, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate, "BATCH_OFFERS", 100)
+    monkeypatch.setattr(synthetic, "BATCH_OFFERS", 100)
     progress: list[int] = []
 
     generate_catalogue(session, offers=OFFERS, now=now, on_progress=progress.append)
