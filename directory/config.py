@@ -31,6 +31,13 @@ class Settings(BaseSettings):
 
     # How long a published figure stays valid when the provider gives no valid_until.
     availability_validity_days: int = Field(default=31, ge=1, le=366)
+    # Provider API: requests per minute per API key, and body sizes.
+    provider_rate_per_minute: int = Field(default=600, ge=1)
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    max_bulk_body_bytes: int = Field(default=20_000_000, ge=1_000)
+    # Public waiting-list look-ups per minute per client address (guessing codes is slow).
+    waitlist_lookups_per_minute: int = Field(default=10, ge=1)
+
     # National default waiting norm (Treeknorm): weeks to intake + weeks to treatment.
     norm_intake_weeks: int = Field(default=4, ge=0)
     norm_treatment_weeks: int = Field(default=10, ge=0)

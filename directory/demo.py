@@ -393,7 +393,7 @@ def _care(builder: _Builder, city: City) -> None:
                 max_age=18,
                 accepts_pgb=rng.random() < 0.5,
                 tariff_cents=rng.randint(90, 180) * 100,
-                tariff_unit="dag",
+                tariff_unit="day",
             )
             if programme in NO_WAIT_PROGRAMMES:
                 builder.history(offer, weeks=(0, 0), open_places=rng.randint(1, 4))
@@ -430,7 +430,7 @@ def _youth_care(
         max_age=18 if category != 54 else 23,
         accepts_pgb=pgb_alternative or rng.random() < 0.4,
         tariff_cents=rng.randint(70, 110) * 100,
-        tariff_unit="uur",
+        tariff_unit="hour",
         how_to_apply=(
             "Via het wijkteam of een verwijzing van huisarts of jeugdarts"
             + ("; de gemeente geeft een beschikking." if category != 51 else ".")

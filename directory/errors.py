@@ -21,6 +21,7 @@ class DirectoryError(Exception):
     status: int = 400
     invalid_params: list[InvalidParam] = field(default_factory=list)
     type: str = "about:blank"
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         lines = [f"{self.title}: {self.detail}" if self.detail else self.title]
@@ -33,3 +34,15 @@ class InvalidDataError(DirectoryError):
         super().__init__(
             title="Invalid data", detail=detail, status=422, invalid_params=invalid_params or []
         )
+
+
+class NotFoundError(DirectoryError):
+    """Also what another organisation's resources look like: their existence is not told."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(title="Not found", detail=f"{what} does not exist", status=404)
+
+
+class ConflictError(DirectoryError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(title="Conflict", detail=detail, status=409)

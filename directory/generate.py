@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from directory.db import Base
 from directory.enums import ContractKind
 from directory.errors import InvalidDataError
-from directory.models import IjwCategory, Municipality
+from directory.reference.models import IjwCategory, Municipality
 from directory.synthetic import (
     DEFAULT_SEED,
     IJW_WEIGHTS,

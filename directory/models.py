@@ -1,8 +1,8 @@
-"""The catalogue's tables.
+"""The catalogue's tables, and the bookkeeping around them (keys, audit, outbox).
 
-Reference tables (municipalities, jeugdregio's, SWVs, iJw categories, clusters) are keyed by
-their official codes; catalogue rows by integer ids. Relationships are `lazy="raise"`:
-every query says what it loads.
+Catalogue rows have integer ids; the reference tables, keyed by official codes, are in
+`directory.reference.models`. Relationships are `lazy="raise"`: every query says what it
+loads.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,11 +24,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.db import Base, UTCDateTime, utcnow
+from directory.db import Base, UTCDateTime, enum_column, utcnow
 from directory.enums import (
     AvailabilityStatus,
     ContractKind,
@@ -38,92 +38,9 @@ from directory.enums import (
     OfferKind,
     OrganisationKind,
     SchoolType,
-    SwvLayer,
     TlvCategory,
     WaitMeasure,
 )
-
-
-def _enum(enum_class: type[Any]) -> Enum:
-    # Stored as plain strings with a CHECK constraint: identical on SQLite and PostgreSQL,
-    # and a new value is a constraint change rather than an ALTER TYPE.
-    return Enum(
-        enum_class,
-        native_enum=False,
-        create_constraint=True,
-        length=40,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
-# --- reference data -----------------------------------------------------------------------
-
-
-class Jeugdregio(Base):
-    __tablename__ = "jeugdregio"
-
-    code: Mapped[str] = mapped_column(String(4), primary_key=True)  # JZxx
-    name: Mapped[str] = mapped_column(String(120))
-
-
-class Municipality(Base):
-    """A CBS municipality. Mergers take effect on 1 January: a merged municipality keeps
-    its row with `valid_to` (last year it existed) and its `successor_code`."""
-
-    __tablename__ = "municipality"
-
-    code: Mapped[str] = mapped_column(String(6), primary_key=True)  # GMxxxx
-    name: Mapped[str] = mapped_column(String(120))
-    province_code: Mapped[str | None] = mapped_column(String(4))  # PV20-PV31
-    jeugdregio_code: Mapped[str | None] = mapped_column(ForeignKey("jeugdregio.code"))
-    valid_from: Mapped[int | None] = mapped_column(Integer)
-    valid_to: Mapped[int | None] = mapped_column(Integer)
-    successor_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
-    lat: Mapped[float | None]
-    lon: Mapped[float | None]
-
-
-swv_municipality = Table(
-    "swv_municipality",
-    Base.metadata,
-    Column("swv_code", ForeignKey("swv.code", ondelete="CASCADE"), primary_key=True),
-    Column("municipality_code", ForeignKey("municipality.code"), primary_key=True),
-)
-
-
-class Swv(Base):
-    """A samenwerkingsverband passend onderwijs. Its area does not follow municipality
-    borders, so SWV and municipality are many-to-many."""
-
-    __tablename__ = "swv"
-
-    code: Mapped[str] = mapped_column(String(10), primary_key=True)  # PO-28-12 / VO-28-12
-    name: Mapped[str] = mapped_column(String(160))
-    layer: Mapped[SwvLayer] = mapped_column(_enum(SwvLayer))
-    municipalities: Mapped[list[Municipality]] = relationship(
-        secondary=swv_municipality, lazy="raise"
-    )
-
-
-class IjwCategory(Base):
-    """An iJw product category (code list JZ020)."""
-
-    __tablename__ = "ijw_category"
-
-    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(120))
-
-
-class Cluster(Base):
-    """A special-education cluster (1-4): unofficial since 2014, but used everywhere."""
-
-    __tablename__ = "cluster"
-
-    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(60))
-    description: Mapped[str] = mapped_column(Text)
-    admission: Mapped[str] = mapped_column(Text)
-
 
 # --- the catalogue ------------------------------------------------------------------------
 
@@ -140,7 +57,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     kvk: Mapped[str | None] = mapped_column(String(8), index=True)
     agb: Mapped[str | None] = mapped_column(String(8), index=True)
     brin: Mapped[str | None] = mapped_column(String(4), index=True)
@@ -175,9 +92,14 @@ class Location(Base):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     accessibility: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the ETag of the provider API
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="locations", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 offer_location = Table(
@@ -219,7 +141,7 @@ class Offer(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[OfferKind] = mapped_column(_enum(OfferKind))
+    kind: Mapped[OfferKind] = mapped_column(enum_column(OfferKind))
     min_age: Mapped[int | None]
     max_age: Mapped[int | None]
     leerjaren: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -235,12 +157,14 @@ class Offer(Base):
 
     # special_education
     cluster: Mapped[int | None] = mapped_column(ForeignKey("cluster.number"))
-    school_type: Mapped[SchoolType | None] = mapped_column(_enum(SchoolType))
+    school_type: Mapped[SchoolType | None] = mapped_column(enum_column(SchoolType))
     tlv_required: Mapped[bool | None]
-    tlv_category: Mapped[TlvCategory | None] = mapped_column(_enum(TlvCategory))
-    exit_profile: Mapped[ExitProfile | None] = mapped_column(_enum(ExitProfile))
+    tlv_category: Mapped[TlvCategory | None] = mapped_column(enum_column(TlvCategory))
+    exit_profile: Mapped[ExitProfile | None] = mapped_column(enum_column(ExitProfile))
     # day_programme
-    day_programme_type: Mapped[DayProgrammeType | None] = mapped_column(_enum(DayProgrammeType))
+    day_programme_type: Mapped[DayProgrammeType | None] = mapped_column(
+        enum_column(DayProgrammeType)
+    )
     includes_education: Mapped[bool | None]
     education_hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
     # youth_care
@@ -290,13 +214,13 @@ class AvailabilityReport(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
     leerjaar: Mapped[int | None]
-    status: Mapped[AvailabilityStatus] = mapped_column(_enum(AvailabilityStatus))
+    status: Mapped[AvailabilityStatus] = mapped_column(enum_column(AvailabilityStatus))
     open_places: Mapped[int | None]
     waiting_list_size: Mapped[int | None]  # bruto
     bridging_count: Mapped[int | None]  # of the list, how many get bridging care
     intake_wait_weeks: Mapped[int | None]  # aanmeldwachttijd
     treatment_wait_weeks: Mapped[int | None]  # behandelwachttijd
-    measure: Mapped[WaitMeasure] = mapped_column(_enum(WaitMeasure))
+    measure: Mapped[WaitMeasure] = mapped_column(enum_column(WaitMeasure))
     measured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     reported_by: Mapped[str] = mapped_column(String(120))
@@ -333,7 +257,7 @@ class Contract(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
     kind: Mapped[ContractKind] = mapped_column(
-        _enum(ContractKind), default=ContractKind.ZORG_IN_NATURA
+        enum_column(ContractKind), default=ContractKind.ZORG_IN_NATURA
     )
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
@@ -415,3 +339,39 @@ class IndexOutbox(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WaitlistEntry(Base):
+    """A place on an offer's waiting list, known only by an opaque reference code.
+
+    The code itself is not stored, only its SHA-256: a parent who has the code can look
+    the position up, and the table alone tells nobody which codes exist. No names, no BSN.
+    """
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        CheckConstraint("position >= 1", name="position"),
+        UniqueConstraint("offer_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    reference_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int]
+    estimated_start: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request sent with an `Idempotency-Key`, replayed on retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("api_client_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    api_client_id: Mapped[int] = mapped_column(ForeignKey("api_client.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

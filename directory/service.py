@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +23,10 @@ from directory.rules import availability_scope, supersedes
 
 # Clocks differ: a measurement a few minutes "in the future" is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
+# Stay well under SQLite's limit on bound parameters per statement.
+CHUNK = 500
+COUNTS = ("open_places", "waiting_list_size", "bridging_count")
+WAITS = ("intake_wait_weeks", "treatment_wait_weeks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,7 @@ class AvailabilityInput:
 
 @dataclass(frozen=True, slots=True)
 class Reporter:
-    """Who publishes: a person or system name, and the API key when there is one."""
+    """Who writes: a person or system name, its organisation and API key when known."""
 
     name: str
     organisation_id: int | None = None
@@ -51,10 +57,41 @@ class Reporter:
 
 def count_offers(session: Session) -> int:
     """Offers in the catalogue (deleted ones excluded)."""
-    return (
-        session.scalar(select(func.count()).select_from(Offer).where(Offer.deleted_at.is_(None)))
-        or 0
+    query = select(func.count()).select_from(Offer).where(Offer.deleted_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def write_audit(
+    session: Session,
+    reporter: Reporter,
+    action: str,
+    entity: tuple[str, int],
+    *,
+    now: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+) -> None:
+    """Append to the audit log, in the caller's transaction."""
+    entity_type, entity_id = entity
+    session.add(
+        AuditEvent(
+            occurred_at=now,
+            organisation_id=organisation_id or reporter.organisation_id,
+            api_client_id=reporter.api_client_id,
+            actor=reporter.name,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+        )
     )
+
+
+def queue_index(session: Session, offer_id: int, operation: str, now: datetime) -> None:
+    """Tell the search index about a change, in the same transaction as the change."""
+    session.add(IndexOutbox(offer_id=offer_id, operation=operation, created_at=now))
 
 
 def record_availability(
@@ -66,72 +103,139 @@ def record_availability(
     now: datetime,
     default_validity: timedelta,
 ) -> tuple[AvailabilityReport, bool]:
-    """Append a report to the offer's history; make it current if it is the newest.
+    """Append one report to the offer's history; make it current if it is the newest.
 
-    Writes the audit row and, when the current figure changed, the index outbox row, all
-    in the caller's transaction. Returns the stored report and whether it became current.
+    Returns the stored report and whether it became current.
     """
-    offer = session.scalar(
-        select(Offer)
-        .where(Offer.id == offer_id, Offer.deleted_at.is_(None))
-        .options(selectinload(Offer.locations))
+    items = [(offer_id, report)]
+    problems = check_reports(
+        session,
+        items,
+        now=now,
+        default_validity=default_validity,
+        organisation_id=reporter.organisation_id,
     )
-    if offer is None:
-        raise InvalidDataError(
-            "no such offer", [InvalidParam("offer_id", f"{offer_id} is unknown")]
-        )
-    valid_until = report.valid_until or report.measured_at + default_validity
-    _check_report(offer, report, valid_until, now)
+    if problems:
+        raise InvalidDataError("the availability report is not valid", problems[0])
+    return apply_reports(session, items, reporter, now=now, default_validity=default_validity)[0]
 
-    stored = AvailabilityReport(
-        offer_id=offer.id,
-        **{key: value for key, value in asdict(report).items() if key != "valid_until"},
-        valid_until=valid_until,
-        reported_by=reporter.name,
-        api_client_id=reporter.api_client_id,
-        received_at=now,
-    )
-    session.add(stored)
-    session.flush()
 
-    scope = availability_scope(report.location_id, report.leerjaar)
-    current = session.get(
-        CurrentAvailability, (offer.id, scope), options=[selectinload(CurrentAvailability.report)]
-    )
-    became_current = supersedes(report.measured_at, current.report.measured_at if current else None)
-    if became_current:
-        if current is None:
-            session.add(CurrentAvailability(offer_id=offer.id, scope=scope, report_id=stored.id))
+def check_reports(
+    session: Session,
+    items: Sequence[tuple[int, AvailabilityInput]],
+    *,
+    now: datetime,
+    default_validity: timedelta,
+    organisation_id: int | None = None,
+) -> dict[int, list[InvalidParam]]:
+    """Problems per item index (empty when all are valid). With `organisation_id`, offers
+    of other organisations count as unknown."""
+    offers = _offers(session, {offer_id for offer_id, _ in items})
+    problems: dict[int, list[InvalidParam]] = {}
+    for index, (offer_id, report) in enumerate(items):
+        offer = offers.get(offer_id)
+        if offer is None or (
+            organisation_id is not None and offer.organisation_id != organisation_id
+        ):
+            found = [InvalidParam("offer_id", f"{offer_id} is not one of your offers")]
         else:
-            current.report_id = stored.id
-        session.add(IndexOutbox(offer_id=offer.id, operation="upsert", created_at=now))
-    session.add(
-        AuditEvent(
-            occurred_at=now,
-            organisation_id=reporter.organisation_id or offer.organisation_id,
-            api_client_id=reporter.api_client_id,
-            actor=reporter.name,
-            action="availability.report" if became_current else "availability.report_history_only",
-            entity_type="offer",
-            entity_id=str(offer.id),
-            after=_report_snapshot(stored),
+            found = _check_report(offer, report, default_validity, now)
+        if found:
+            problems[index] = found
+    return problems
+
+
+def apply_reports(
+    session: Session,
+    items: Sequence[tuple[int, AvailabilityInput]],
+    reporter: Reporter,
+    *,
+    now: datetime,
+    default_validity: timedelta,
+) -> list[tuple[AvailabilityReport, bool]]:
+    """Store checked reports in order: history rows, current pointers, audit, outbox."""
+    offers = _offers(session, {offer_id for offer_id, _ in items})
+    current = _current(session, set(offers))
+    stored: list[AvailabilityReport] = []
+    for offer_id, given in items:
+        fields = {key: value for key, value in asdict(given).items() if key != "valid_until"}
+        stored.append(
+            AvailabilityReport(
+                offer_id=offer_id,
+                **fields,
+                valid_until=given.valid_until or given.measured_at + default_validity,
+                reported_by=reporter.name,
+                api_client_id=reporter.api_client_id,
+                received_at=now,
+            )
         )
-    )
+    session.add_all(stored)
     session.flush()
-    return stored, became_current
+
+    results: list[tuple[AvailabilityReport, bool]] = []
+    changed_offers: set[int] = set()
+    for report in stored:
+        key = (report.offer_id, availability_scope(report.location_id, report.leerjaar))
+        pointer, newest = current.get(key, (None, None))
+        became_current = supersedes(report.measured_at, newest)
+        if became_current:
+            if pointer is None:
+                pointer = CurrentAvailability(offer_id=key[0], scope=key[1], report_id=report.id)
+                session.add(pointer)
+            else:
+                pointer.report_id = report.id
+            current[key] = (pointer, report.measured_at)
+            changed_offers.add(report.offer_id)
+        write_audit(
+            session,
+            reporter,
+            "availability.report" if became_current else "availability.report_history_only",
+            ("offer", report.offer_id),
+            now=now,
+            after=report_snapshot(report),
+            organisation_id=offers[report.offer_id].organisation_id,
+        )
+        results.append((report, became_current))
+    for offer_id in sorted(changed_offers):
+        queue_index(session, offer_id, "upsert", now)
+    session.flush()
+    return results
+
+
+def _offers(session: Session, ids: set[int]) -> dict[int, Offer]:
+    ordered = sorted(ids)
+    offers: dict[int, Offer] = {}
+    for start in range(0, len(ordered), CHUNK):
+        query = (
+            select(Offer)
+            .where(Offer.id.in_(ordered[start : start + CHUNK]), Offer.deleted_at.is_(None))
+            .options(selectinload(Offer.locations))
+        )
+        offers.update((offer.id, offer) for offer in session.scalars(query))
+    return offers
+
+
+def _current(
+    session: Session, offer_ids: set[int]
+) -> dict[tuple[int, str], tuple[CurrentAvailability | None, datetime | None]]:
+    ordered = sorted(offer_ids)
+    current: dict[tuple[int, str], tuple[CurrentAvailability | None, datetime | None]] = {}
+    for start in range(0, len(ordered), CHUNK):
+        query = (
+            select(CurrentAvailability, AvailabilityReport.measured_at)
+            .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
+            .where(CurrentAvailability.offer_id.in_(ordered[start : start + CHUNK]))
+        )
+        for pointer, measured_at in session.execute(query):
+            current[(pointer.offer_id, pointer.scope)] = (pointer, measured_at)
+    return current
 
 
 def _check_report(
-    offer: Offer, report: AvailabilityInput, valid_until: datetime, now: datetime
-) -> None:
+    offer: Offer, report: AvailabilityInput, default_validity: timedelta, now: datetime
+) -> list[InvalidParam]:
     problems: list[InvalidParam] = []
-    for name in (
-        "open_places",
-        "waiting_list_size",
-        "bridging_count",
-        "intake_wait_weeks",
-        "treatment_wait_weeks",
-    ):
+    for name in COUNTS + WAITS:
         value = getattr(report, name)
         if value is not None and value < 0:
             problems.append(InvalidParam(name, "must not be negative"))
@@ -143,26 +247,23 @@ def _check_report(
         problems.append(InvalidParam("bridging_count", "cannot exceed waiting_list_size"))
     if report.measured_at > now + CLOCK_SKEW:
         problems.append(InvalidParam("measured_at", "lies in the future"))
+    valid_until = report.valid_until or report.measured_at + default_validity
     if valid_until <= report.measured_at:
         problems.append(InvalidParam("valid_until", "must be after measured_at"))
     if report.location_id is not None and report.location_id not in {
-        loc.id for loc in offer.locations
+        location.id for location in offer.locations
     }:
         problems.append(InvalidParam("location_id", "is not a location of this offer"))
     if report.leerjaar is not None and report.leerjaar not in offer.leerjaren:
         problems.append(InvalidParam("leerjaar", "is not a leerjaar of this offer"))
-    if problems:
-        raise InvalidDataError("the availability report is not valid", problems)
+    return problems
 
 
-def _report_snapshot(report: AvailabilityReport) -> dict[str, object]:
+def report_snapshot(report: AvailabilityReport) -> dict[str, Any]:
+    """A report as JSON-ready data, for the audit log."""
     return {
         "status": report.status.value,
-        "open_places": report.open_places,
-        "waiting_list_size": report.waiting_list_size,
-        "bridging_count": report.bridging_count,
-        "intake_wait_weeks": report.intake_wait_weeks,
-        "treatment_wait_weeks": report.treatment_wait_weeks,
+        **{name: getattr(report, name) for name in COUNTS + WAITS},
         "measure": report.measure.value,
         "measured_at": report.measured_at.isoformat(),
         "valid_until": report.valid_until.isoformat(),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -9,8 +12,14 @@ from starlette.routing import Route
 
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory
+from providers import routes as provider_routes
+from providers.ratelimit import RateLimiter
 from web import health
 from web.problems import EXCEPTION_HANDLERS
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def create_app(
@@ -18,17 +27,22 @@ def create_app(
     *,
     engine: Engine | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Starlette:
-    """Build the app. Tests pass their own `session_factory` (one rolled-back transaction)."""
+    """Build the app. Tests pass their own `session_factory` (one rolled-back transaction)
+    and `clock`."""
     if session_factory is None:
         session_factory = make_session_factory(engine or make_engine(settings.database_url))
     app = Starlette(
         routes=[
             Route("/health", health.health),
             Route("/api/v1/health", health.health),
+            *provider_routes.routes,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    app.state.clock = clock
+    app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     return app

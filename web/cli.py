@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import uvicorn
@@ -21,6 +22,7 @@ from directory.generate import generate_catalogue
 from directory.migrate import upgrade
 from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
+from providers.keys import SCOPES, create_key, revoke_key
 from web.app import create_app
 
 console = Console(stderr=True)
@@ -37,7 +39,7 @@ def _prepare(engine: Engine) -> None:
         load_reference_data(session)
 
 
-def _fail(error: DirectoryError) -> None:
+def _fail(error: DirectoryError) -> NoReturn:
     console.print(f"[red]{error}[/red]")
     raise SystemExit(2)
 
@@ -135,3 +137,48 @@ def import_municipalities_command(file: Path) -> None:
         except DirectoryError as error:
             _fail(error)
     console.print(f"Imported {count} municipalities.")
+
+
+@main.group()
+def keys() -> None:
+    """Provider API keys: one organisation each, stored hashed."""
+
+
+@keys.command("create")
+@click.option("--org", "organisation_id", type=int, required=True, help="Organisation id.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(SCOPES),
+    help="Repeat for several; default: all scopes.",
+)
+@click.option("--name", default="", help="What the key is for, e.g. the provider's system.")
+def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> None:
+    """Create a key and print it once: it cannot be shown again."""
+    engine = _engine(get_settings())
+    with unit_of_work(make_session_factory(engine)) as session:
+        try:
+            client, key = create_key(
+                session, organisation_id, list(scopes or SCOPES), name, datetime.now(UTC)
+            )
+        except DirectoryError as error:
+            _fail(error)
+    console.print(
+        f"API key {client.id} for organisation {organisation_id} ({', '.join(client.scopes)})."
+    )
+    console.print("Store it now; it is not shown again:")
+    click.echo(key)
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+def keys_revoke(key_id: int) -> None:
+    """Revoke a key: requests with it are refused from now on."""
+    engine = _engine(get_settings())
+    with unit_of_work(make_session_factory(engine)) as session:
+        try:
+            revoke_key(session, key_id, datetime.now(UTC))
+        except DirectoryError as error:
+            _fail(error)
+    console.print(f"API key {key_id} is revoked.")

@@ -46,6 +46,7 @@ async def _directory_error(_request: Request, exc: Exception) -> Response:
         detail=exc.detail,
         invalid_params=exc.invalid_params,
         type_=exc.type,
+        headers=exc.headers,
     )
 
 

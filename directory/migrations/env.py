@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import directory.models  # noqa: F401 (registers every table on Base.metadata)
+import directory.models
+import directory.reference.models  # noqa: F401
 from directory.db import Base, make_engine
 
 config = context.config

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from directory.enums import SwvLayer
 from directory.errors import InvalidDataError, InvalidParam
 from directory.geo import find_place
-from directory.models import Cluster, IjwCategory, Jeugdregio, Municipality, Swv, swv_municipality
+from directory.reference.models import (
+    Cluster,
+    IjwCategory,
+    Jeugdregio,
+    Municipality,
+    Swv,
+    swv_municipality,
+)
 
 MUNICIPALITY_CODE_LENGTH = 6
 

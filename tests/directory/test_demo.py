@@ -11,11 +11,11 @@ from directory.models import (
     AvailabilityReport,
     Contract,
     CurrentAvailability,
-    Municipality,
     Offer,
     Organisation,
     WaitingNorm,
 )
+from directory.reference.models import Municipality
 from directory.rules import Figures, Norm, NormRow, available_within_norm, is_fresh, resolve_norm
 
 DEFAULT_NORM = Norm(4, 10, "default")

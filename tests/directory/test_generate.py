@@ -20,11 +20,11 @@ from directory.models import (
     Contract,
     CurrentAvailability,
     Location,
-    Municipality,
     Offer,
     Organisation,
     offer_location,
 )
+from directory.reference.models import Municipality
 from directory.rules import is_fresh, total_wait_weeks
 from directory.synthetic import DEFAULT_SEED, MunicipalityPoint, Row, build_rows
 

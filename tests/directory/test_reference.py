@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from directory.errors import InvalidDataError
-from directory.models import Cluster, IjwCategory, Municipality, Swv, swv_municipality
 from directory.reference import import_municipalities, load_reference_data
+from directory.reference.models import Cluster, IjwCategory, Municipality, Swv, swv_municipality
 
 
 def test_shipped_reference_data_has_the_codes_the_catalogue_uses(session: Session) -> None:

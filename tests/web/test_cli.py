@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from directory.config import get_settings
 from directory.db import make_engine
-from directory.models import Municipality, Offer
+from directory.models import Offer
+from directory.reference.models import Municipality
 from web.cli import main
 
 

@@ -1,0 +1,154 @@
+"""HTTP plumbing shared by the JSON API handlers: bodies, transactions, ETags, pages.
+
+Handlers stay thin: parse with `read_json`, do the work with `transact` (one session and
+one transaction, committed in `unit_of_work`), render with `json_response`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from directory.config import Settings
+from directory.db import unit_of_work
+from directory.errors import DirectoryError, InvalidDataError, InvalidParam
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+MAX_PER_PAGE = 200
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def now_of(request: Request) -> datetime:
+    """The app's clock (tests inject their own)."""
+    clock: Callable[[], datetime] = getattr(request.app.state, "clock", lambda: datetime.now(UTC))
+    return clock()
+
+
+async def transact(request: Request, work: Callable[[Session], T]) -> T:
+    """Run `work` in one session and transaction, off the event loop."""
+
+    def run() -> T:
+        with unit_of_work(request.app.state.session_factory) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+async def read_body(request: Request, media_types: tuple[str, ...], max_bytes: int) -> bytes:
+    """The body, refused with 415 for another media type and 413 when too large."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in media_types:
+        raise DirectoryError(
+            title="Unsupported Media Type",
+            detail=f"send the body as {' or '.join(media_types)}",
+            status=415,
+        )
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(max_bytes)
+    return bytes(body)
+
+
+def _too_large(max_bytes: int) -> DirectoryError:
+    return DirectoryError(
+        title="Content Too Large", detail=f"the body may be at most {max_bytes} bytes", status=413
+    )
+
+
+def parse_model(model: type[M], data: bytes | dict[str, Any]) -> M:
+    """Validate with pydantic, then the model's `cross_field_problems()` if it has them;
+    every bad field becomes an `invalid_params` entry (422)."""
+    try:
+        if isinstance(data, bytes):
+            result = model.model_validate_json(data)
+        else:
+            result = model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidDataError("the request body is not valid", invalid_params(error)) from None
+    check = getattr(result, "cross_field_problems", None)
+    problems: list[InvalidParam] = check() if check else []
+    if problems:
+        raise InvalidDataError("the request body is not valid", problems)
+    return result
+
+
+def invalid_params(error: ValidationError) -> list[InvalidParam]:
+    params = []
+    for item in error.errors(include_url=False):
+        name = ".".join(str(part) for part in item["loc"]) or "body"
+        params.append(InvalidParam(name, item["msg"]))
+    return params
+
+
+async def json_body(request: Request) -> bytes:
+    """A JSON body, checked for type and size only: it is parsed after authentication,
+    so a caller without a valid key learns nothing from validation errors."""
+    return await read_body(request, ("application/json",), settings_of(request).max_body_bytes)
+
+
+def json_response(
+    data: BaseModel | dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    content = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    return JSONResponse(content, status_code=status, headers=headers)
+
+
+def etag(kind: str, entity_id: int, version: int) -> str:
+    return f'"{kind}-{entity_id}-v{version}"'
+
+
+def if_match(request: Request) -> str:
+    """The If-Match header a write must carry (428 without it)."""
+    value = request.headers.get("if-match")
+    if not value:
+        raise DirectoryError(
+            title="Precondition Required",
+            detail="send If-Match with the ETag you read, so no one's edit is overwritten",
+            status=428,
+        )
+    return value
+
+
+def check_etag(expected: str, sent: str) -> None:
+    """412 unless `sent` (an If-Match value) names the current ETag."""
+    candidates = {part.strip().removeprefix("W/") for part in sent.split(",")}
+    if "*" not in candidates and expected not in candidates:
+        raise DirectoryError(
+            title="Precondition Failed",
+            detail="the resource changed since you read it; read it again and re-apply",
+            status=412,
+        )
+
+
+def page_params(request: Request) -> tuple[int, int]:
+    """`page` (from 1) and `per_page` (1-200) from the query string."""
+    problems = []
+    values = {}
+    for name, default, high in (("page", 1, 1_000_000), ("per_page", 50, MAX_PER_PAGE)):
+        raw = request.query_params.get(name, str(default))
+        if not raw.isdigit() or not 1 <= int(raw) <= high:
+            problems.append(InvalidParam(name, f"a whole number from 1 to {high}"))
+        else:
+            values[name] = int(raw)
+    if problems:
+        raise InvalidDataError("bad paging parameters", problems)
+    return values["page"], values["per_page"]
