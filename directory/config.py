@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -9,7 +10,10 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from directory.rules import Norm
+
 DEFAULT_DATA_DIR = Path("var")
+DEFAULT_VALIDITY = timedelta(days=31)
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "development"})
 
 
@@ -30,7 +34,7 @@ class Settings(BaseSettings):
     port: int = 8000
 
     # How long a published figure stays valid when the provider gives no valid_until.
-    availability_validity_days: int = Field(default=31, ge=1, le=366)
+    availability_validity_days: int = Field(default=DEFAULT_VALIDITY.days, ge=1, le=366)
     # Provider API: requests per minute per API key, and body sizes.
     provider_rate_per_minute: int = Field(default=600, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
@@ -41,6 +45,15 @@ class Settings(BaseSettings):
     # National default waiting norm (Treeknorm): weeks to intake + weeks to treatment.
     norm_intake_weeks: int = Field(default=4, ge=0)
     norm_treatment_weeks: int = Field(default=10, ge=0)
+
+    @property
+    def availability_validity(self) -> timedelta:
+        return timedelta(days=self.availability_validity_days)
+
+    @property
+    def default_norm(self) -> Norm:
+        """The national default waiting norm, used where no region set its own."""
+        return Norm(self.norm_intake_weeks, self.norm_treatment_weeks, "default")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -64,7 +65,12 @@ def enum_column(enum_class: type[Any]) -> Enum:
     )
 
 
+# JSON lists: JSONB on PostgreSQL, so rows compare, DISTINCT works and indexes are possible.
+JSONList = JSON().with_variant(JSONB(), "postgresql")
+
+
 def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC: the default of every timestamp column."""
     return datetime.now(UTC)
 
 
@@ -100,6 +106,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for `unit_of_work`; objects stay readable after the commit."""
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -18,8 +18,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from directory.config import DEFAULT_VALIDITY
 from directory.enums import (
     AvailabilityStatus,
     DayProgrammeType,
@@ -31,11 +33,17 @@ from directory.enums import (
     WaitMeasure,
 )
 from directory.errors import DirectoryError
-from directory.models import Contract, Location, Offer, Organisation, WaitingNorm
+from directory.models import (
+    AvailabilityReport,
+    Contract,
+    Location,
+    Offer,
+    Organisation,
+    WaitingNorm,
+)
 from directory.service import AvailabilityInput, Reporter, count_offers, record_availability
 
 SEED = 20240226
-VALIDITY = timedelta(days=31)
 CONTRACT_START = date(2024, 1, 1)
 REPORTER = Reporter(name="demo")
 HISTORY_MONTHS = 5
@@ -241,7 +249,12 @@ class _Builder:
                 leerjaar=leerjaar,
             )
             record_availability(
-                self.session, offer.id, report, REPORTER, now=self.now, default_validity=VALIDITY
+                self.session,
+                offer.id,
+                report,
+                REPORTER,
+                now=self.now,
+                default_validity=DEFAULT_VALIDITY,
             )
             self.result.reports += 1
 
@@ -281,6 +294,28 @@ def load_demo(session: Session, now: datetime) -> DemoCatalogue:
     _norms(session)
     session.flush()
     return builder.result
+
+
+def refresh_demo(session: Session, now: datetime) -> timedelta:
+    """Move the demo's figures forward in time, so a demo started weeks after it was
+    loaded still tells its stories (otherwise every figure would be stale by now).
+
+    Only reports of demo offers move; returns how far they moved (zero when less than a
+    day had passed).
+    """
+    demo_reports = select(AvailabilityReport).join(Offer).where(Offer.is_demo.is_(True))
+    newest = session.scalar(
+        select(func.max(AvailabilityReport.received_at)).join(Offer).where(Offer.is_demo.is_(True))
+    )
+    if newest is None or now - newest < timedelta(days=1):
+        return timedelta(0)
+    shift = now - newest
+    for report in session.scalars(demo_reports):
+        report.measured_at += shift
+        report.valid_until += shift
+        report.received_at += shift
+    session.flush()
+    return shift
 
 
 def _schools(builder: _Builder, city: City) -> None:

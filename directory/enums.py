@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class OrganisationKind(StrEnum):
+    """What kind of body an organisation is."""
+
     SCHOOL_BOARD = "school_board"
     SCHOOL = "school"
     CARE_PROVIDER = "care_provider"
@@ -14,12 +16,16 @@ class OrganisationKind(StrEnum):
 
 
 class OfferKind(StrEnum):
+    """What a place is for."""
+
     SPECIAL_EDUCATION = "special_education"
     DAY_PROGRAMME = "day_programme"
     YOUTH_CARE = "youth_care"
 
 
 class SchoolType(StrEnum):
+    """The type of special-education school place."""
+
     SO = "so"  # speciaal onderwijs, primary age
     VSO = "vso"  # voortgezet speciaal onderwijs, secondary age
     SBO = "sbo"  # speciaal basisonderwijs: primary education, not a cluster school
@@ -42,6 +48,8 @@ class ExitProfile(StrEnum):
 
 
 class DayProgrammeType(StrEnum):
+    """The kinds of day programme and arrangement named in the reports."""
+
     ONDERWIJSZORGARRANGEMENT = "onderwijszorgarrangement"
     ONDERWIJSGERICHT = "onderwijsgericht_dagprogramma"
     ONTWIKKELGERICHT = "ontwikkelgericht_dagprogramma"
@@ -49,9 +57,12 @@ class DayProgrammeType(StrEnum):
     BSO_PLUS = "bso_plus"
     OVERBRUGGING = "overbruggingszorg"
     BEHANDEL_ONDERWIJSGROEP = "behandel_onderwijsgroep"
+    OPDC = "opdc"  # orthopedagogisch-didactisch centrum: a temporary place beside school
 
 
 class AvailabilityStatus(StrEnum):
+    """Whether an offer takes children now."""
+
     OPEN = "open"
     WAITLIST = "waitlist"
     CLOSED = "closed"
@@ -66,9 +77,13 @@ class WaitMeasure(StrEnum):
 
 
 class ContractKind(StrEnum):
+    """How a municipality buys an offer."""
+
     ZORG_IN_NATURA = "zorg_in_natura"
 
 
 class SwvLayer(StrEnum):
+    """Primary (PO) or secondary (VO) passend onderwijs."""
+
     PO = "po"
     VO = "vo"

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 
 @dataclass
 class InvalidParam:
+    """One bad input: the field (or file line and column) and why it is refused."""
+
     name: str
     reason: str
 
 
 @dataclass
 class DirectoryError(Exception):
+    """A failure the user can act on; `status` says which HTTP status fits it."""
+
     title: str
     detail: str = ""
     status: int = 400
@@ -30,6 +34,8 @@ class DirectoryError(Exception):
 
 
 class InvalidDataError(DirectoryError):
+    """Input that breaks a rule (422), with each bad field in `invalid_params`."""
+
     def __init__(self, detail: str, invalid_params: list[InvalidParam] | None = None) -> None:
         super().__init__(
             title="Invalid data", detail=detail, status=422, invalid_params=invalid_params or []
@@ -44,5 +50,7 @@ class NotFoundError(DirectoryError):
 
 
 class ConflictError(DirectoryError):
+    """A change that the current state does not allow (409)."""
+
     def __init__(self, detail: str) -> None:
         super().__init__(title="Conflict", detail=detail, status=409)

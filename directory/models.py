@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.db import Base, UTCDateTime, enum_column, utcnow
+from directory.db import Base, JSONList, UTCDateTime, enum_column, utcnow
 from directory.enums import (
     AvailabilityStatus,
     ContractKind,
@@ -46,6 +46,9 @@ from directory.enums import (
 
 
 class Organisation(Base):
+    """A school board, school, care provider, SWV or municipality, with its identifiers
+    (KvK, AGB for care, BRIN + vestigingsnummer for schools)."""
+
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint("brin IS NULL OR length(brin) = 4", name="brin_length"),
@@ -79,6 +82,8 @@ class Organisation(Base):
 
 
 class Location(Base):
+    """Where an organisation works: address, CBS municipality and coordinates."""
+
     __tablename__ = "location"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +139,14 @@ class Offer(Base):
             "min_age IS NULL OR max_age IS NULL OR min_age <= max_age", name="age_range"
         ),
         CheckConstraint("tariff_cents IS NULL OR tariff_cents >= 0", name="tariff_not_negative"),
+        # Education places have no PGB; clusters belong to special education only.
+        CheckConstraint(
+            "kind != 'special_education' OR NOT accepts_pgb", name="education_without_pgb"
+        ),
+        CheckConstraint(
+            "cluster IS NULL OR (kind = 'special_education' AND school_type != 'sbo')",
+            name="cluster_only_for_so_vso",
+        ),
         Index("ix_offer_kind", "kind"),
     )
 
@@ -144,8 +157,8 @@ class Offer(Base):
     kind: Mapped[OfferKind] = mapped_column(enum_column(OfferKind))
     min_age: Mapped[int | None]
     max_age: Mapped[int | None]
-    leerjaren: Mapped[list[int]] = mapped_column(JSON, default=list)
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    leerjaren: Mapped[list[int]] = mapped_column(JSONList, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSONList, default=list)
     accessibility: Mapped[str | None] = mapped_column(Text)
     how_to_apply: Mapped[str | None] = mapped_column(Text)
     accepts_pgb: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -272,7 +285,30 @@ class WaitingNorm(Base):
     __table_args__ = (
         CheckConstraint("municipality_code IS NULL OR jeugdregio_code IS NULL", name="one_region"),
         CheckConstraint("intake_weeks >= 0 AND treatment_weeks >= 0", name="weeks"),
-        Index("ix_waiting_norm_category", "category"),
+        # One norm per category and region (and one national norm per category).
+        Index(
+            "uq_waiting_norm_municipality",
+            "category",
+            "municipality_code",
+            unique=True,
+            sqlite_where=text("municipality_code IS NOT NULL"),
+            postgresql_where=text("municipality_code IS NOT NULL"),
+        ),
+        Index(
+            "uq_waiting_norm_jeugdregio",
+            "category",
+            "jeugdregio_code",
+            unique=True,
+            sqlite_where=text("jeugdregio_code IS NOT NULL"),
+            postgresql_where=text("jeugdregio_code IS NOT NULL"),
+        ),
+        Index(
+            "uq_waiting_norm_national",
+            "category",
+            unique=True,
+            sqlite_where=text("municipality_code IS NULL AND jeugdregio_code IS NULL"),
+            postgresql_where=text("municipality_code IS NULL AND jeugdregio_code IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -297,13 +333,15 @@ class ApiClient(Base):
     name: Mapped[str] = mapped_column(String(120))
     key_prefix: Mapped[str] = mapped_column(String(16), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
-    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scopes: Mapped[list[str]] = mapped_column(JSONList, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):
+    """Who changed what, when, with the state before and after. Append-only."""
+
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_org_time", "organisation_id", "occurred_at"),)
 
@@ -324,6 +362,7 @@ class IndexOutbox(Base):
 
     __tablename__ = "index_outbox"
     __table_args__ = (
+        CheckConstraint("operation IN ('upsert', 'delete')", name="operation"),
         Index(
             "ix_index_outbox_pending",
             "id",

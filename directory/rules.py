@@ -77,11 +77,12 @@ def availability_scope(location_id: int | None, leerjaar: int | None) -> str:
 
 
 def supersedes(new_measured_at: datetime, current_measured_at: datetime | None) -> bool:
-    """A report becomes current only if it was measured after the current one.
+    """A report becomes current unless the current one was measured later.
 
-    A report that arrives late but was measured earlier is kept as history only.
+    A report that arrives late but was measured earlier is kept as history only; one with
+    the same measurement time is a correction and replaces it.
     """
-    return current_measured_at is None or new_measured_at > current_measured_at
+    return current_measured_at is None or new_measured_at >= current_measured_at
 
 
 def category_key(
@@ -146,13 +147,13 @@ def resolve_norm(
 
 
 def available_within_norm(figures: Figures | None, norm: Norm, now: datetime) -> bool:
-    """Can this offer start within the norm? Only a fresh figure can say yes: one with
-    open places, or an open or waiting list whose total wait is within the norm."""
+    """Can this offer start within the norm? Only a fresh figure can say yes: open with
+    free places, or a total wait within the norm (an assessment or a list may come first)."""
     if figures is None or not is_fresh(figures.valid_until, now):
         return False
     if figures.status is AvailabilityStatus.CLOSED:
         return False
-    if figures.open_places:
+    if figures.status is AvailabilityStatus.OPEN and figures.open_places:
         return True
     total = total_wait_weeks(figures.intake_wait_weeks, figures.treatment_wait_weeks)
     return total is not None and total <= norm.total_weeks

@@ -23,6 +23,8 @@ from directory.rules import availability_scope, supersedes
 
 # Clocks differ: a measurement a few minutes "in the future" is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
+# A figure must be renewed at least yearly; older ones are unknown.
+MAX_VALIDITY = timedelta(days=366)
 # Stay well under SQLite's limit on bound parameters per statement.
 CHUNK = 500
 COUNTS = ("open_places", "waiting_list_size", "bridging_count")
@@ -154,7 +156,9 @@ def apply_reports(
     default_validity: timedelta,
 ) -> list[tuple[AvailabilityReport, bool]]:
     """Store checked reports in order: history rows, current pointers, audit, outbox."""
-    offers = _offers(session, {offer_id for offer_id, _ in items})
+    # Locking the offers serialises concurrent reports for the same offer (PostgreSQL;
+    # SQLite has one writer at a time anyway), so "current" cannot be lost.
+    offers = _offers(session, {offer_id for offer_id, _ in items}, lock=True)
     current = _current(session, set(offers))
     stored: list[AvailabilityReport] = []
     for offer_id, given in items:
@@ -202,7 +206,7 @@ def apply_reports(
     return results
 
 
-def _offers(session: Session, ids: set[int]) -> dict[int, Offer]:
+def _offers(session: Session, ids: set[int], *, lock: bool = False) -> dict[int, Offer]:
     ordered = sorted(ids)
     offers: dict[int, Offer] = {}
     for start in range(0, len(ordered), CHUNK):
@@ -211,6 +215,8 @@ def _offers(session: Session, ids: set[int]) -> dict[int, Offer]:
             .where(Offer.id.in_(ordered[start : start + CHUNK]), Offer.deleted_at.is_(None))
             .options(selectinload(Offer.locations))
         )
+        if lock:
+            query = query.with_for_update(of=Offer)
         offers.update((offer.id, offer) for offer in session.scalars(query))
     return offers
 
@@ -245,11 +251,19 @@ def _check_report(
         and report.bridging_count > report.waiting_list_size
     ):
         problems.append(InvalidParam("bridging_count", "cannot exceed waiting_list_size"))
+    if report.measured_at.tzinfo is None or (
+        report.valid_until is not None and report.valid_until.tzinfo is None
+    ):
+        return [InvalidParam("measured_at", "needs a time zone, e.g. 2026-03-01T09:00:00+01:00")]
     if report.measured_at > now + CLOCK_SKEW:
         problems.append(InvalidParam("measured_at", "lies in the future"))
     valid_until = report.valid_until or report.measured_at + default_validity
     if valid_until <= report.measured_at:
         problems.append(InvalidParam("valid_until", "must be after measured_at"))
+    elif valid_until > report.measured_at + MAX_VALIDITY:
+        problems.append(InvalidParam("valid_until", "may be at most a year after measured_at"))
+    if report.status is AvailabilityStatus.CLOSED and report.open_places:
+        problems.append(InvalidParam("open_places", "must be 0 when the status is closed"))
     if report.location_id is not None and report.location_id not in {
         location.id for location in offer.locations
     }:

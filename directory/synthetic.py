@@ -19,6 +19,7 @@ from itertools import accumulate, count
 from string import ascii_uppercase
 from typing import Any, Generic, TypeVar
 
+from directory.config import DEFAULT_VALIDITY
 from directory.enums import (
     AvailabilityStatus,
     DayProgrammeType,
@@ -50,7 +51,7 @@ SCHOOL_SHARE, EDUCATION_AT_SCHOOL, YOUTH_CARE_AT_PROVIDER = 0.41, 0.85, 0.68
 SBO_SCHOOL_SHARE = 0.15
 PGB_SHARE, TARIFF_KNOWN_SHARE, CONTRACTED_SHARE = 0.4, 0.5, 0.6
 MEASURED_WITHIN = timedelta(days=60)
-VALIDITY = timedelta(days=31)  # with MEASURED_WITHIN, about half the figures are stale
+VALIDITY = DEFAULT_VALIDITY  # with MEASURED_WITHIN, about half the figures are stale
 JITTER_KM, KM_PER_DEGREE = 3.5, 111.32
 # Rough populations; other municipalities get a deterministic pseudo-population.
 BIG_CITIES = {"GM0363": 930_000.0, "GM0599": 670_000.0, "GM0518": 560_000.0, "GM0344": 370_000.0}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -297,7 +296,7 @@ def availability_out(report: AvailabilityReport, current: bool) -> AvailabilityO
 async def report_availability(request: Request) -> Response:
     throttle(request)
     body = await json_body(request)
-    validity = timedelta(days=settings_of(request).availability_validity_days)
+    validity = settings_of(request).availability_validity
 
     def work(session: Session) -> AvailabilityOut:
         client = client_for(request, session, "availability:write")

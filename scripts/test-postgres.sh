@@ -8,7 +8,8 @@ port=${PLEKWIJZER_TEST_PG_PORT:-55432}
 data=${PLEKWIJZER_TEST_PG_DATA:-/tmp/plekwijzer-test-pg-$port}
 database=plekwijzer_test
 
-find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# The newest installed server (a client-only package has no initdb).
+find_bin() { ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 | xargs -r dirname; }
 
 bin=$(find_bin)
 if [ -z "$bin" ]; then

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import count
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directory.config import DEFAULT_VALIDITY
 from directory.enums import AvailabilityStatus, OfferKind, OrganisationKind, WaitMeasure
 from directory.models import Contract, Location, Offer, Organisation
 from directory.service import AvailabilityInput, Reporter, record_availability
 
 _numbers = count(1)
-VALIDITY = timedelta(days=31)
 
 
 def create_organisation(session: Session, **fields: Any) -> Organisation:
@@ -64,7 +64,7 @@ def create_report(
     fields.setdefault("measure", WaitMeasure.CURRENT)
     report = AvailabilityInput(measured_at=measured_at or now, **fields)
     return record_availability(
-        session, offer.id, report, Reporter("test"), now=now, default_validity=VALIDITY
+        session, offer.id, report, Reporter("test"), now=now, default_validity=DEFAULT_VALIDITY
     )
 
 

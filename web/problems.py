@@ -26,6 +26,7 @@ def problem(
     type_: str = "about:blank",
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
+    """A problem+json response with the members every client can rely on."""
     body: dict[str, Any] = {
         "type": type_,
         "title": title or HTTPStatus(status).phrase,

@@ -2,19 +2,21 @@
 
 The shipped CSV files (see `data/SOURCES.md`) cover iJw categories, clusters, and the
 municipalities, jeugdregio's and SWVs of the Rotterdam-Rijnmond and Utrecht regions.
-`import_municipalities` loads all 342 from the CBS list an operator downloads.
+`import_municipalities` loads all 342 from the CBS list an operator downloads. The shipped
+files only fill gaps: what an operator imported is never overwritten by a restart.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from directory.enums import SwvLayer
@@ -30,6 +32,7 @@ from directory.reference.models import (
 )
 
 MUNICIPALITY_CODE_LENGTH = 6
+FIRST_PROVINCE, LAST_PROVINCE = 20, 31
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:
@@ -43,18 +46,12 @@ def _optional(value: str | None) -> str | None:
     return value or None
 
 
-def _optional_int(value: str | None) -> int | None:
-    text = _optional(value)
-    return int(text) if text is not None else None
-
-
-def _optional_float(value: str | None) -> float | None:
-    text = _optional(value)
-    return float(text) if text is not None else None
-
-
 def load_reference_data(session: Session) -> None:
-    """Insert or update the shipped reference tables (safe to run again)."""
+    """Load the shipped reference tables; safe to run on every start.
+
+    The national code lists (iJw categories, clusters) are kept as shipped. Regions,
+    municipalities and SWVs are only added when missing, so imported data stays.
+    """
     for row in _rows("ijw_categories.csv"):
         session.merge(IjwCategory(code=int(row["code"]), name=row["name"]))
     for row in _rows("clusters.csv"):
@@ -66,76 +63,55 @@ def load_reference_data(session: Session) -> None:
                 admission=row["admission"],
             )
         )
-    for row in _rows("jeugdregios.csv"):
-        session.merge(Jeugdregio(code=row["code"], name=row["name"]))
-    session.flush()
-    _upsert_municipalities(
-        session, [_shipped_municipality(row) for row in _rows("municipalities.csv")]
-    )
-    for row in _rows("swvs.csv"):
-        session.merge(Swv(code=row["code"], name=row["name"], layer=SwvLayer(row["layer"])))
-    session.flush()
-    links = [(row["swv_code"], row["municipality_code"]) for row in _rows("swv_municipalities.csv")]
-    session.execute(
-        delete(swv_municipality).where(swv_municipality.c.swv_code.in_({s for s, _ in links}))
-    )
-    session.execute(
-        insert(swv_municipality),
-        [{"swv_code": swv, "municipality_code": code} for swv, code in links],
+    known_regions = set(session.scalars(select(Jeugdregio.code)))
+    session.add_all(
+        Jeugdregio(code=row["code"], name=row["name"])
+        for row in _rows("jeugdregios.csv")
+        if row["code"] not in known_regions
     )
     session.flush()
+    known = set(session.scalars(select(Municipality.code)))
+    regions = set(session.scalars(select(Jeugdregio.code)))
+    shipped = [_shipped(row, regions) for row in _rows("municipalities.csv")]
+    _upsert_municipalities(session, [row for row in shipped if row.code not in known])
+    known_swvs = set(session.scalars(select(Swv.code)))
+    new_swvs = [row for row in _rows("swvs.csv") if row["code"] not in known_swvs]
+    session.add_all(
+        Swv(code=r["code"], name=r["name"], layer=SwvLayer(r["layer"])) for r in new_swvs
+    )
+    session.flush()
+    new_codes = {row["code"] for row in new_swvs}
+    links = [
+        {"swv_code": row["swv_code"], "municipality_code": row["municipality_code"]}
+        for row in _rows("swv_municipalities.csv")
+        if row["swv_code"] in new_codes
+    ]
+    if links:
+        session.execute(insert(swv_municipality), links)
+    session.flush()
+
+
+def _shipped(record: dict[str, str], regions: set[str]) -> MunicipalityRow:
+    row, problems = _parse_row(record, regions, {})
+    if row is None:
+        raise ValueError(f"shipped municipalities.csv is broken at {record}: {problems}")
+    return row
 
 
 @dataclass(frozen=True, slots=True)
 class MunicipalityRow:
+    """One parsed row; `columns` names the fields the file actually gave."""
+
     code: str
     name: str
-    province_code: str | None
-    jeugdregio_code: str | None
-    valid_from: int | None
-    valid_to: int | None
-    successor_code: str | None
-    lat: float | None
-    lon: float | None
-
-
-def _shipped_municipality(row: dict[str, str]) -> MunicipalityRow:
-    return MunicipalityRow(
-        code=row["code"],
-        name=row["name"],
-        province_code=_optional(row["province_code"]),
-        jeugdregio_code=_optional(row["jeugdregio_code"]),
-        valid_from=_optional_int(row["valid_from"]),
-        valid_to=_optional_int(row["valid_to"]),
-        successor_code=_optional(row["successor_code"]),
-        lat=_optional_float(row["lat"]),
-        lon=_optional_float(row["lon"]),
-    )
-
-
-def _upsert_municipalities(session: Session, rows: Iterable[MunicipalityRow]) -> int:
-    rows = list(rows)
-    # Successors may come later in the file: insert everything, then link.
-    for row in rows:
-        existing = session.get(Municipality, row.code)
-        municipality = existing or Municipality(code=row.code)
-        municipality.name = row.name
-        if row.province_code is not None or existing is None:
-            municipality.province_code = row.province_code
-        if row.jeugdregio_code is not None or existing is None:
-            municipality.jeugdregio_code = row.jeugdregio_code
-        if row.valid_from is not None or existing is None:
-            municipality.valid_from = row.valid_from
-        municipality.valid_to = row.valid_to
-        if row.lat is not None or existing is None:
-            municipality.lat, municipality.lon = row.lat, row.lon
-        session.add(municipality)
-    session.flush()
-    for row in rows:
-        if row.successor_code is not None:
-            session.get_one(Municipality, row.code).successor_code = row.successor_code
-    session.flush()
-    return len(rows)
+    columns: frozenset[str]
+    province_code: str | None = None
+    jeugdregio_code: str | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
+    successor_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 # Column names accepted by `import_municipalities`: ours first, then those of the CBS
@@ -145,67 +121,78 @@ COLUMN_ALIASES = {
     "name": ("name", "Gemeentenaam"),
     "province_code": ("province_code", "ProvinciecodePV"),
     "jeugdregio_code": ("jeugdregio_code", "JeugdregiocodeJZ", "Jeugdregiocode"),
+    "jeugdregio_name": ("jeugdregio_name", "Jeugdregionaam"),
     "valid_from": ("valid_from",),
     "valid_to": ("valid_to",),
     "successor_code": ("successor_code",),
     "lat": ("lat",),
     "lon": ("lon",),
 }
+UPDATABLE = ("province_code", "jeugdregio_code", "valid_from", "valid_to", "successor_code")
 
 
 def import_municipalities(session: Session, path: Path) -> int:
     """Load a municipality list (CBS "Gemeenten alfabetisch" or our own columns).
 
     Every row is checked before anything is written; any bad row rejects the whole file,
-    naming the line and column. Missing coordinates are looked up by name offline.
-    Returns the number of municipalities loaded.
+    naming the line and column. Columns the file does not have are left as they were.
+    A jeugdregio code with a `jeugdregio_name` creates or renames that region. Missing
+    coordinates are looked up by name offline. Returns the number of municipalities.
     """
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidDataError(f"{path.name} is not UTF-8 text; save it as CSV UTF-8") from None
     header_line = text.partition("\n")[0]
     # CBS publishes with semicolons, most tools write commas: take what the header uses.
     delimiter = max(",;\t", key=header_line.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip() for name in reader.fieldnames or []]
-    columns: dict[str, str] = {}
-    for field, aliases in COLUMN_ALIASES.items():
-        for alias in aliases:
-            if alias in header:
-                columns[field] = alias
-                break
+    header = {name.strip() for name in reader.fieldnames or []}
+    columns = {
+        field: next(alias for alias in aliases if alias in header)
+        for field, aliases in COLUMN_ALIASES.items()
+        if any(alias in header for alias in aliases)
+    }
     missing = [field for field in ("code", "name") if field not in columns]
     if missing:
         raise InvalidDataError(
             "the file has no column for " + " and ".join(missing),
             [InvalidParam(field, f"expected one of {COLUMN_ALIASES[field]}") for field in missing],
         )
-    known_regions = set(session.scalars(select(Jeugdregio.code)))
+    regions = set(session.scalars(select(Jeugdregio.code)))
+    new_regions: dict[str, str] = {}
     rows: list[MunicipalityRow] = []
     problems: list[InvalidParam] = []
+    seen: set[str] = set()
     for line, raw in enumerate(reader, start=2):
         record = {field: (raw.get(column) or "").strip() for field, column in columns.items()}
-        row, row_problems = _parse_import_row(record, known_regions)
-        problems += [
-            InvalidParam(f"line {line}: {column}", reason) for column, reason in row_problems
-        ]
-        if row is not None:
+        row, row_problems = _parse_row(record, regions, new_regions)
+        if row is not None and row.code in seen:
+            row_problems.append(("code", f"{row.code} appears twice in the file"))
+        problems += [InvalidParam(f"line {line}: {col}", why) for col, why in row_problems]
+        if row is not None and not row_problems:
+            seen.add(row.code)
             rows.append(row)
+    codes = seen | set(session.scalars(select(Municipality.code)))
+    problems += [
+        InvalidParam(row.code, f"successor {row.successor_code} is not a known municipality")
+        for row in rows
+        if row.successor_code and row.successor_code not in codes
+    ]
     if problems:
         raise InvalidDataError(
             f"{len(problems)} problem(s) in {path.name}; nothing was imported", problems
         )
-    codes = {row.code for row in rows} | set(session.scalars(select(Municipality.code)))
-    unknown = [row for row in rows if row.successor_code and row.successor_code not in codes]
-    if unknown:
-        raise InvalidDataError(
-            "successor municipality not found; nothing was imported",
-            [InvalidParam(row.code, f"successor {row.successor_code} unknown") for row in unknown],
-        )
+    for code, name in new_regions.items():
+        session.merge(Jeugdregio(code=code, name=name))
+    session.flush()
     return _upsert_municipalities(session, rows)
 
 
-def _parse_import_row(
-    record: dict[str, str], known_regions: set[str]
+def _parse_row(
+    record: dict[str, str], regions: set[str], new_regions: dict[str, str]
 ) -> tuple[MunicipalityRow | None, list[tuple[str, str]]]:
+    """A checked row, or the (column, reason) problems that keep it out."""
     problems: list[tuple[str, str]] = []
     code = record["code"].upper()
     if code.isdigit():
@@ -219,19 +206,33 @@ def _parse_import_row(
         province = province.upper()
         if province.isdigit():
             province = f"PV{int(province):02d}"
+        number = province[2:]
         if not (
-            province.startswith("PV") and province[2:].isdigit() and 20 <= int(province[2:]) <= 31
+            province.startswith("PV")
+            and number.isdigit()
+            and FIRST_PROVINCE <= int(number) <= LAST_PROVINCE
         ):
             problems.append(("province_code", f"{province!r} is not a province code PV20-PV31"))
     region = _optional(record.get("jeugdregio_code"))
-    if region is not None and region not in known_regions:
-        problems.append(("jeugdregio_code", f"{region!r} is not a known jeugdregio"))
+    region_name = _optional(record.get("jeugdregio_name"))
+    if region is not None:
+        if region_name:
+            new_regions[region] = region_name
+        elif region not in regions and region not in new_regions:
+            problems.append(
+                ("jeugdregio_code", f"{region!r} is unknown: add a jeugdregio_name column")
+            )
     numbers: dict[str, float | None] = {}
     for field in ("valid_from", "valid_to", "lat", "lon"):
+        value = _optional(record.get(field))
         try:
-            numbers[field] = _optional_float(record.get(field))
+            numbers[field] = float(value) if value is not None else None
         except ValueError:
-            problems.append((field, f"{record.get(field)!r} is not a number"))
+            problems.append((field, f"{value!r} is not a number"))
+            continue
+        parsed = numbers[field]
+        if parsed is not None and not math.isfinite(parsed):
+            problems.append((field, f"{value!r} is not a number"))
     if problems:
         return None, problems
     lat, lon = numbers.get("lat"), numbers.get("lon")
@@ -243,6 +244,7 @@ def _parse_import_row(
         MunicipalityRow(
             code=code,
             name=record["name"],
+            columns=frozenset(field for field in record if field in UPDATABLE),
             province_code=province,
             jeugdregio_code=region,
             valid_from=int(valid_from) if valid_from is not None else None,
@@ -253,3 +255,22 @@ def _parse_import_row(
         ),
         [],
     )
+
+
+def _upsert_municipalities(session: Session, rows: list[MunicipalityRow]) -> int:
+    # Successors may come later in the file: insert everything, then link.
+    for row in rows:
+        municipality = session.get(Municipality, row.code) or Municipality(code=row.code)
+        municipality.name = row.name
+        for field in UPDATABLE:
+            if field in row.columns and field != "successor_code":
+                setattr(municipality, field, getattr(row, field))
+        if row.lat is not None:
+            municipality.lat, municipality.lon = row.lat, row.lon
+        session.add(municipality)
+    session.flush()
+    for row in rows:
+        if "successor_code" in row.columns:
+            session.get_one(Municipality, row.code).successor_code = row.successor_code
+    session.flush()
+    return len(rows)

@@ -10,6 +10,8 @@ from directory.enums import SwvLayer
 
 
 class Jeugdregio(Base):
+    """A region in which municipalities buy youth care together (41 from 2025)."""
+
     __tablename__ = "jeugdregio"
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)  # JZxx

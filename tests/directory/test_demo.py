@@ -1,10 +1,11 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from directory.demo import load_demo
+from directory.config import Settings
+from directory.demo import load_demo, refresh_demo
 from directory.enums import OfferKind
 from directory.errors import DirectoryError
 from directory.models import (
@@ -18,7 +19,7 @@ from directory.models import (
 from directory.reference.models import Municipality
 from directory.rules import Figures, Norm, NormRow, available_within_norm, is_fresh, resolve_norm
 
-DEFAULT_NORM = Norm(4, 10, "default")
+DEFAULT_NORM = Settings(_env_file=None).default_norm
 
 
 def current_figures(session: Session, offer_id: int) -> Figures:
@@ -121,6 +122,18 @@ def test_demo_shows_an_education_gap_for_so_cluster_3_in_rotterdam(
         figures = current_figures(session, school)
         assert not available_within_norm(figures, norm, now)
         assert (figures.intake_wait_weeks or 0) + (figures.treatment_wait_weeks or 0) > 80
+
+
+def test_a_demo_started_weeks_later_still_tells_its_stories(
+    session: Session, now: datetime
+) -> None:
+    result = load_demo(session, now - timedelta(days=45))
+    (alternative,) = result.stories["pgb_alternative"]
+    norm = norm_for(session, "ijw:45", "GM0599")
+    assert not available_within_norm(current_figures(session, alternative), norm, now)
+    assert refresh_demo(session, now) == timedelta(days=45)
+    assert available_within_norm(current_figures(session, alternative), norm, now)
+    assert refresh_demo(session, now) == timedelta(0)
 
 
 def test_demo_is_only_loaded_into_an_empty_catalogue(session: Session, now: datetime) -> None:

@@ -19,6 +19,12 @@ def test_places_are_found_offline_by_name(typed: str, expected: str) -> None:
     assert place.name == expected
 
 
+def test_a_repeated_place_name_means_the_municipality_of_that_name() -> None:
+    oosterhout = find_place("Oosterhout")
+    assert oosterhout is not None
+    assert oosterhout.province == "North Brabant"
+
+
 def test_an_unknown_place_is_not_guessed() -> None:
     assert find_place("Atlantis") is None
 

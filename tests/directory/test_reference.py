@@ -6,7 +6,14 @@ from sqlalchemy.orm import Session
 
 from directory.errors import InvalidDataError
 from directory.reference import import_municipalities, load_reference_data
-from directory.reference.models import Cluster, IjwCategory, Municipality, Swv, swv_municipality
+from directory.reference.models import (
+    Cluster,
+    IjwCategory,
+    Jeugdregio,
+    Municipality,
+    Swv,
+    swv_municipality,
+)
 
 
 def test_shipped_reference_data_has_the_codes_the_catalogue_uses(session: Session) -> None:
@@ -38,10 +45,19 @@ def test_a_samenwerkingsverband_spans_several_municipalities(session: Session) -
     assert len(members) > 1
 
 
-def test_loading_reference_data_twice_changes_nothing(session: Session) -> None:
+def test_loading_reference_data_again_keeps_what_an_operator_imported(
+    session: Session, tmp_path: Path
+) -> None:
     before = session.scalar(select(func.count()).select_from(Municipality))
-    load_reference_data(session)
+    corrected = tmp_path / "gemeenten.csv"
+    corrected.write_text(
+        "code,name,jeugdregio_code,jeugdregio_name\nGM0599,Rotterdam,JZ99,Rijnmond (officieel)\n"
+    )
+    import_municipalities(session, corrected)
+    load_reference_data(session)  # as on every start
     assert session.scalar(select(func.count()).select_from(Municipality)) == before
+    assert session.get_one(Municipality, "GM0599").jeugdregio_code == "JZ99"
+    assert session.get_one(Jeugdregio, "JZ99").name == "Rijnmond (officieel)"
 
 
 def test_cbs_list_with_semicolons_is_imported(session: Session, tmp_path: Path) -> None:
@@ -83,3 +99,39 @@ def test_a_file_without_a_code_column_is_refused(session: Session, tmp_path: Pat
     bad.write_text("naam\nGroningen\n", encoding="utf-8")
     with pytest.raises(InvalidDataError, match="no column for code and name"):
         import_municipalities(session, bad)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("code,name,jeugdregio_code\nGM0014,Groningen,JZ77\n", "line 2: jeugdregio_code"),
+        ("code,name\nGM0014,Groningen\nGM0014,Groningen\n", "line 3: code"),
+        ("code,name,lat,lon\nGM0014,Groningen,nan,6.5\n", "line 2: lat"),
+        ("code,name,successor_code\nGM0014,Groningen,GM9999\n", "GM0014"),
+    ],
+    ids=["unknown region", "duplicate", "not a number", "unknown successor"],
+)
+def test_suspicious_files_are_refused_whole(
+    session: Session, tmp_path: Path, content: str, problem: str
+) -> None:
+    path = tmp_path / "gemeenten.csv"
+    path.write_text(content)
+    with pytest.raises(InvalidDataError) as raised:
+        import_municipalities(session, path)
+    assert problem in [param.name for param in raised.value.invalid_params]
+    assert session.get(Municipality, "GM0014") is None
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_advice(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "gemeenten.csv"
+    path.write_bytes("code,name\nGM0014,Súdwest\n".encode("cp1252"))
+    with pytest.raises(InvalidDataError, match="not UTF-8"):
+        import_municipalities(session, path)
+
+
+def test_columns_a_file_does_not_have_are_left_alone(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "gemeenten.csv"
+    path.write_text("code,name\nGM0501,Brielle\n")
+    import_municipalities(session, path)
+    brielle = session.get_one(Municipality, "GM0501")
+    assert (brielle.valid_to, brielle.successor_code) == (2022, "GM1992")

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from directory.config import Settings
 from directory.enums import AvailabilityStatus, OfferKind
 from directory.rules import (
     Figures,
@@ -66,7 +67,10 @@ def test_a_late_report_measured_earlier_does_not_replace_the_current_one() -> No
     assert supersedes(NOW, None)
     assert supersedes(NOW, NOW - timedelta(days=1))
     assert not supersedes(NOW - timedelta(days=1), NOW)
-    assert not supersedes(NOW, NOW)
+
+
+def test_a_second_report_with_the_same_measurement_time_is_a_correction() -> None:
+    assert supersedes(NOW, NOW)
 
 
 def test_category_keys_name_the_unit_that_contracts_and_norms_use() -> None:
@@ -109,8 +113,9 @@ def test_norm_is_the_municipalitys_then_the_jeugdregios_then_the_national_one(
     assert resolve_norm(category, municipality, region, NORMS, DEFAULT) == expected
 
 
-def test_the_default_norm_is_the_treeknorm_of_fourteen_weeks() -> None:
-    assert DEFAULT.total_weeks == 14
+def test_the_default_norm_is_the_treeknorm_of_four_plus_ten_weeks() -> None:
+    norm = Settings(_env_file=None).default_norm
+    assert (norm.intake_weeks, norm.treatment_weeks, norm.total_weeks) == (4, 10, 14)
 
 
 @pytest.mark.parametrize(
@@ -122,6 +127,7 @@ def test_the_default_norm_is_the_treeknorm_of_fourteen_weeks() -> None:
         (figures(AvailabilityStatus.WAITLIST, intake=5, treatment=10), False),
         (figures(AvailabilityStatus.WAITLIST, intake=None, treatment=2), False),
         (figures(AvailabilityStatus.ASSESSMENT_REQUIRED, intake=2, treatment=2), True),
+        (figures(AvailabilityStatus.WAITLIST, open_places=2, intake=20, treatment=2), False),
         (figures(AvailabilityStatus.CLOSED, open_places=3, intake=0, treatment=0), False),
         (figures(AvailabilityStatus.OPEN, open_places=2, valid_for=-timedelta(hours=1)), False),
         (
@@ -136,6 +142,7 @@ def test_the_default_norm_is_the_treeknorm_of_fourteen_weeks() -> None:
         "wait over norm",
         "wait unknown",
         "assessment within norm",
+        "places but a long list",
         "closed",
         "stale with places",
         "expires now",

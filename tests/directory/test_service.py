@@ -30,6 +30,16 @@ def test_newest_measurement_becomes_current(session: Session, now: datetime) -> 
     assert current_report(session, offer.id).intake_wait_weeks == 3
 
 
+def test_a_report_for_the_same_moment_corrects_the_current_one(
+    session: Session, now: datetime
+) -> None:
+    offer = create_offer(session)
+    create_report(session, offer, now=now, measured_at=now, intake_wait_weeks=30)
+    _, became_current = create_report(session, offer, now=now, measured_at=now, intake_wait_weeks=3)
+    assert became_current
+    assert current_report(session, offer.id).intake_wait_weeks == 3
+
+
 def test_report_arriving_late_goes_to_history_only(session: Session, now: datetime) -> None:
     offer = create_offer(session)
     create_report(session, offer, now=now, measured_at=now - timedelta(days=1), intake_wait_weeks=3)
@@ -97,8 +107,24 @@ HOUR = timedelta(hours=1)
         (lambda now: {"measured_at": now, "valid_until": now}, "valid_until"),
         (lambda now: {"measured_at": now, "location_id": 999_999}, "location_id"),
         (lambda now: {"measured_at": now, "leerjaar": 7}, "leerjaar"),
+        (lambda now: {"measured_at": now.replace(tzinfo=None)}, "measured_at"),
+        (lambda now: {"measured_at": now, "valid_until": now + timedelta(days=400)}, "valid_until"),
+        (
+            lambda now: {"measured_at": now, "status": AvailabilityStatus.CLOSED, "open_places": 2},
+            "open_places",
+        ),
     ],
-    ids=["negative", "bridging", "future", "validity", "location", "leerjaar"],
+    ids=[
+        "negative",
+        "bridging",
+        "future",
+        "validity",
+        "location",
+        "leerjaar",
+        "no time zone",
+        "valid for years",
+        "closed with places",
+    ],
 )
 def test_invalid_reports_are_refused_naming_the_field(
     session: Session,

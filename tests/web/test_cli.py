@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from web.cli import main
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
@@ -63,3 +64,29 @@ def test_import_municipalities_reports_bad_rows_and_imports_nothing(
     assert result.exit_code == 2
     assert "line 3: code" in result.output
     assert count(database, Municipality) == before
+
+
+def test_bad_input_and_settings_get_a_message_not_a_traceback(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    negative = runner.invoke(main, ["generate", "--offers", "-5"])
+    assert negative.exit_code == 2
+    assert "-5 is not in the range" in negative.output
+    monkeypatch.setenv("PLEKWIJZER_ENVIRONMENT", "production")
+    get_settings.cache_clear()
+    placeholder = runner.invoke(main, ["migrate"])
+    assert placeholder.exit_code == 2
+    assert "PLEKWIJZER_SECRET_KEY must be set" in placeholder.output
+    assert "Traceback" not in placeholder.output
+
+
+def test_an_unreachable_database_is_named_not_dumped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/nowhere")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["migrate"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "The database cannot be reached" in result.output
