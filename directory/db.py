@@ -74,6 +74,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+READ_ONLY = "plekwijzer_read_only"
+
+
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """An engine for `database_url`; SQLite gets real transactions, WAL and foreign keys."""
     url = make_url(database_url)
@@ -98,9 +101,13 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # A deferred transaction that reads and then writes fails at once ("database is
+    # locked") when another writer went first; IMMEDIATE takes the write lock up front and
+    # waits for it (busy_timeout). Read-only units ask for a plain deferred BEGIN.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -111,10 +118,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(factory: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
     """One session and one transaction per request or job: committed here, nowhere else.
 
-    Services only `flush()`; if anything raises, everything is rolled back.
+    Services only `flush()`; if anything raises, everything is rolled back. On SQLite a
+    unit that writes takes the write lock when it begins; `read_only` units do not.
     """
     with factory() as session, session.begin():
+        if read_only:
+            session.connection(execution_options={READ_ONLY: True})
         yield session

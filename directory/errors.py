@@ -6,6 +6,7 @@ The JSON API renders them as problem+json, the pages as a page in the page's lan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -26,6 +27,8 @@ class DirectoryError(Exception):
     invalid_params: list[InvalidParam] = field(default_factory=list)
     type: str = "about:blank"
     headers: dict[str, str] = field(default_factory=dict)
+    # Extra members of the problem document (RFC 9457 extensions), JSON-ready.
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         lines = [f"{self.title}: {self.detail}" if self.detail else self.title]

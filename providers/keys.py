@@ -21,6 +21,7 @@ from directory.models import ApiClient, Organisation
 KEY_PREFIX = "pw_"
 LOOKUP_LENGTH = 12
 SCOPES = ("offers:write", "availability:write", "waitlist:write")
+BEARER_HINT = "send your API key as 'Authorization: Bearer <key>'"
 # last_used_at is kept to the minute: no write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -97,7 +98,7 @@ def authenticate(session: Session, authorization: str | None, now: datetime) -> 
     """The API client behind an `Authorization: Bearer <key>` header."""
     scheme, _, key = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
-        raise UnauthorizedError("send your API key as 'Authorization: Bearer <key>'")
+        raise UnauthorizedError(BEARER_HINT)
     key = key.strip()
     lookup = lookup_part(key)
     client = (

@@ -24,7 +24,13 @@ from providers.http import (
     settings_of,
     transact,
 )
-from providers.keys import authenticate, lookup_part, require_scope
+from providers.keys import (
+    BEARER_HINT,
+    UnauthorizedError,
+    authenticate,
+    lookup_part,
+    require_scope,
+)
 from providers.ratelimit import RateLimiter
 from providers.schemas import (
     AuditList,
@@ -49,12 +55,18 @@ def limiter_of(request: Request) -> RateLimiter:
     return limiter
 
 
-def throttle(request: Request) -> None:
-    """Count the request against its key (or, without a usable key, its address)."""
-    header = request.headers.get("authorization", "")
-    lookup = lookup_part(header.partition(" ")[2].strip())
+def throttle(request: Request, *, needs_key: bool = True) -> None:
+    """Count the request against its key (or, without a usable key, its address).
+
+    A request that needs a key but has nothing shaped like one is refused here, before
+    its body is read or its headers are judged: 401 comes first.
+    """
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    lookup = lookup_part(token.strip()) if scheme.lower() == "bearer" else None
     who = f"key:{lookup}" if lookup else f"ip:{request.client.host if request.client else '-'}"
     limiter_of(request).hit(who, now_of(request))
+    if needs_key and lookup is None:
+        raise UnauthorizedError(BEARER_HINT)
 
 
 def client_for(request: Request, session: Session, scope: str | None = None) -> ApiClient:

@@ -6,7 +6,7 @@ written here appear in the published spec and the docs page.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -260,3 +260,93 @@ class Problem(BaseModel):
     status: int
     detail: str = ""
     invalid_params: list[InvalidParamOut] = Field(default_factory=list)
+
+
+# --- waiting lists ------------------------------------------------------------------------
+
+
+class WaitlistEntryIn(Strict):
+    """One place on the list, known by the reference code the provider gave the family."""
+
+    reference: str = Field(
+        min_length=1,
+        max_length=200,
+        examples=["K7QM-4XTR-9PWA"],
+        description="8-64 letters and digits; spaces, hyphens and case are ignored.",
+    )
+    position: int = Field(ge=1, le=1_000_000, description="1 is next in line.")
+    estimated_start: date | None = Field(default=None, examples=["2026-09-01"])
+
+
+class WaitlistIn(Strict):
+    """The whole waiting list of one offer; it replaces the previous list."""
+
+    entries: list[WaitlistEntryIn] = Field(
+        max_length=10_000, description="References and positions unique; [] clears the list."
+    )
+
+
+class WaitlistOut(BaseModel):
+    offer_id: int
+    entries: int = Field(description="How many places the list now has.")
+    updated_at: datetime
+
+
+class ReferencesOut(BaseModel):
+    references: list[str] = Field(
+        description="Fresh reference codes, not yet on any list.", examples=[["K7QM-4XTR-9PWA"]]
+    )
+
+
+class WaitlistOffer(BaseModel):
+    id: int
+    name: str
+    organisation: str = Field(description="The organisation's name.")
+
+
+class WaitlistPosition(BaseModel):
+    """What a parent sees for their reference code (the code itself is not repeated)."""
+
+    position: int
+    of: int = Field(description="How many places the offer's list has.")
+    estimated_start: date | None
+    updated_at: datetime
+    offer: WaitlistOffer
+
+
+# --- bulk availability --------------------------------------------------------------------
+
+
+class BulkReport(AvailabilityFields):
+    """One row of a bulk upload: an availability report for one of your offers."""
+
+    offer_id: int = Field(description="One of your own offers.")
+
+
+class BulkRequest(Strict):
+    """A bulk upload as JSON. As CSV: the same fields as columns, one report per line."""
+
+    reports: list[BulkReport] = Field(min_length=1, max_length=50_000)
+
+
+class BulkReportResult(BaseModel):
+    row: int = Field(description="1-based; in CSV, row 1 is the first line after the header.")
+    id: int
+    offer_id: int
+    current: bool = Field(description="False when a newer measurement was already known.")
+
+
+class BulkResult(BaseModel):
+    """What a bulk upload applied; a retry with the same Idempotency-Key gets it again."""
+
+    applied: int
+    became_current: int
+    reports: list[BulkReportResult]
+
+
+class BulkRowError(BaseModel):
+    """Why one row of a bulk upload was refused."""
+
+    row: int = Field(description="1-based; in CSV, row 1 is the first line after the header.")
+    column: str | None = Field(description="Empty when the row as a whole is wrong.")
+    reason: str

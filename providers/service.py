@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
@@ -21,6 +21,7 @@ from directory.models import (
     AvailabilityReport,
     Location,
     Offer,
+    WaitlistEntry,
     offer_location,
 )
 from directory.reference.models import Municipality
@@ -137,6 +138,8 @@ def delete_offer(session: Session, client: ApiClient, offer: Offer, now: datetim
     """Soft delete: the offer leaves the catalogue; its history stays explainable."""
     before = _snapshot(offer_data(offer))
     offer.deleted_at = now
+    # Its waiting-list codes are freed: they must not stay "in use" for good.
+    session.execute(delete(WaitlistEntry).where(WaitlistEntry.offer_id == offer.id))
     session.flush()
     write_audit(
         session, reporter_for(client), "offer.delete", ("offer", offer.id), now=now, before=before

@@ -12,9 +12,10 @@ from starlette.routing import Route
 
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory
+from providers import bulk_routes, waitlist_routes
 from providers import routes as provider_routes
 from providers.ratelimit import RateLimiter
-from web import health
+from web import api_docs, health, openapi
 from web.problems import EXCEPTION_HANDLERS
 
 
@@ -37,7 +38,11 @@ def create_app(
         routes=[
             Route("/health", health.health),
             Route("/api/v1/health", health.health),
+            Route("/api/v1/openapi.json", openapi.openapi, methods=["GET"]),
+            Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
             *provider_routes.routes,
+            *bulk_routes.routes,
+            *waitlist_routes.routes,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
@@ -45,4 +50,5 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.clock = clock
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
+    app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)
     return app

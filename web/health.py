@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def health(request: Request) -> JSONResponse:
     """200 with the offer count when the database answers, 503 when it does not."""
     try:
-        with unit_of_work(request.app.state.session_factory) as session:
+        with unit_of_work(request.app.state.session_factory, read_only=True) as session:
             offers = count_offers(session)
     except SQLAlchemyError:
         log.exception("health check: database unreachable")

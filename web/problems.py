@@ -25,9 +25,11 @@ def problem(
     invalid_params: list[InvalidParam] | None = None,
     type_: str = "about:blank",
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """A problem+json response with the members every client can rely on."""
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": type_,
         "title": title or HTTPStatus(status).phrase,
         "status": status,
@@ -48,6 +50,7 @@ async def _directory_error(_request: Request, exc: Exception) -> Response:
         invalid_params=exc.invalid_params,
         type_=exc.type,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 

@@ -327,3 +327,9 @@ def test_no_endpoint_reaches_another_organisations_data(
     listed = api.get(OFFERS, headers=provider.auth).json()
     assert [item["id"] for item in listed["items"]] == [provider.offer.id]
     assert snapshot(session, other) == before
+
+
+def test_without_a_key_the_answer_is_401_whatever_else_is_wrong(api: TestClient) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert_problem(api.post(OFFERS, content="x", headers=form), 401)
+    assert_problem(api.delete(f"{OFFERS}/1"), 401)  # no If-Match either
