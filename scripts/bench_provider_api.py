@@ -1,12 +1,14 @@
-"""Time a 10,000-row CSV availability upload over HTTP (one uvicorn worker, SQLite).
+"""Provider API figures over HTTP (one uvicorn worker, SQLite): single availability
+reports per second, and the time to apply a 10,000-row CSV upload.
 
 Builds a throwaway SQLite catalogue (migrations, reference data, `generate_catalogue`),
 moves every offer to one organisation and gives it an API key, starts the app with uvicorn
-in a subprocess on 127.0.0.1, then posts a CSV with one row per offer several times (fresh
+in a subprocess on 127.0.0.1, then per run: posts `--reports` single reports one after the
+other on one keep-alive connection, and posts a CSV with one row per offer (fresh
 `measured_at` each run, no Idempotency-Key, so every run applies all rows and makes them
-current). Prints each run's wall time for the whole request and the median.
+current). Prints each run and the medians.
 
-Usage: .venv/bin/python scripts/bench_bulk.py [--rows 10000] [--runs 5]
+Usage: .venv/bin/python scripts/bench_provider_api.py [--rows 10000] [--reports 1000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -36,13 +38,18 @@ from providers.bulk import CSV_COLUMNS
 from providers.keys import create_key
 from web.app import create_app
 
-URL_VARIABLE = "BENCH_BULK_DATABASE_URL"
+URL_VARIABLE = "BENCH_PROVIDER_API_DATABASE_URL"
 UPLOAD = "/api/v1/provider/availability/bulk"
+REPORT = "/api/v1/provider/offers/{offer_id}/availability"
 
 
 def app() -> Starlette:
-    """The app uvicorn serves (`--factory`), on the database the parent process built."""
-    return create_app(Settings(_env_file=None, database_url=os.environ[URL_VARIABLE]))
+    """The app uvicorn serves (`--factory`), on the database the parent process built.
+    The rate limit is lifted: the benchmark measures the server, not the limiter."""
+    settings = Settings(
+        _env_file=None, database_url=os.environ[URL_VARIABLE], provider_rate_per_minute=10**9
+    )
+    return create_app(settings)
 
 
 def build_database(url: str, offers: int) -> tuple[str, list[int]]:
@@ -118,20 +125,44 @@ def time_upload(client: httpx2.Client, key: str, offer_ids: list[int], run: int)
     return elapsed
 
 
+def time_reports(
+    client: httpx2.Client, key: str, offer_ids: list[int], run: int, count: int
+) -> float:
+    """Reports per second for `count` single reports sent one after the other."""
+    headers = {"Authorization": f"Bearer {key}"}
+    measured_at = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    started = time.perf_counter()
+    for number in range(count):
+        offer_id = offer_ids[number % len(offer_ids)]
+        body = {
+            "status": "waitlist",
+            "intake_wait_weeks": number % 12,
+            "treatment_wait_weeks": number % 20,
+            "measured_at": measured_at,
+        }
+        response = client.post(REPORT.format(offer_id=offer_id), json=body, headers=headers)
+        if response.status_code != 201:
+            raise SystemExit(f"run {run}: {response.status_code} {response.text[:500]}")
+    rate = count / (time.perf_counter() - started)
+    print(f"run {run}: {rate:.0f} single reports/s over {count} requests", flush=True)
+    return rate
+
+
 def main() -> None:
     """Build the database, start the server, time the uploads, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000, help="offers, one row each")
+    parser.add_argument("--reports", type=int, default=1_000, help="single reports per run")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="bench-bulk-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-provider-api-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         print(f"building a catalogue of {args.rows} offers ...", flush=True)
         key, offer_ids = build_database(url, args.rows)
         port = free_port()
         command = [
-            sys.executable, "-m", "uvicorn", "bench_bulk:app", "--factory",
+            sys.executable, "-m", "uvicorn", "bench_provider_api:app", "--factory",
             "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1",
             "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
         ]  # fmt: skip
@@ -139,13 +170,15 @@ def main() -> None:
         try:
             with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
                 wait_until_up(client, server)
-                times = [
-                    time_upload(client, key, offer_ids, run) for run in range(1, args.runs + 1)
-                ]
+                rates, times = [], []
+                for run in range(1, args.runs + 1):
+                    rates.append(time_reports(client, key, offer_ids, run, args.reports))
+                    times.append(time_upload(client, key, offer_ids, run))
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"median of {len(times)} runs: {statistics.median(times):.2f} s")
+    print(f"median of {len(rates)} runs: {statistics.median(rates):.0f} single reports/s")
+    print(f"median of {len(times)} runs: {statistics.median(times):.2f} s per {args.rows}-row CSV")
 
 
 if __name__ == "__main__":
