@@ -157,3 +157,74 @@ def available_within_norm(figures: Figures | None, norm: Norm, now: datetime) ->
         return True
     total = total_wait_weeks(figures.intake_wait_weeks, figures.treatment_wait_weeks)
     return total is not None and total <= norm.total_weeks
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The one figure that stands for an offer in lists and search."""
+
+    status: AvailabilityStatus
+    open_places: int | None
+    total_wait_weeks: int | None
+    measured_at: datetime
+    valid_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedFigures:
+    """A current figure and the scope it is for ("offer", "location:12", ...)."""
+
+    scope: str
+    status: AvailabilityStatus
+    open_places: int | None
+    intake_wait_weeks: int | None
+    treatment_wait_weeks: int | None
+    measured_at: datetime
+    valid_until: datetime
+
+
+STATUS_RANK = {
+    AvailabilityStatus.OPEN: 0,
+    AvailabilityStatus.ASSESSMENT_REQUIRED: 1,
+    AvailabilityStatus.WAITLIST: 2,
+    AvailabilityStatus.CLOSED: 3,
+}
+
+
+def headline(figures: list[ScopedFigures], now: datetime) -> Headline | None:
+    """The offer's headline: its offer-wide figure when it has one; otherwise what its
+    fresh location and leerjaar figures say together (the best status, the places summed,
+    the shortest known wait, the newest measurement, the first expiry). Stale parts are
+    left out; when all parts are stale, the newest of them stands (and shows as stale)."""
+    for figure in figures:
+        if figure.scope == "offer":
+            return _headline_of(figure)
+    if not figures:
+        return None
+    fresh = [figure for figure in figures if is_fresh(figure.valid_until, now)]
+    if not fresh:
+        return _headline_of(max(figures, key=lambda figure: figure.measured_at))
+    waits = [
+        wait
+        for figure in fresh
+        if (wait := total_wait_weeks(figure.intake_wait_weeks, figure.treatment_wait_weeks))
+        is not None
+    ]
+    places = [figure.open_places for figure in fresh if figure.open_places is not None]
+    return Headline(
+        status=min((figure.status for figure in fresh), key=STATUS_RANK.__getitem__),
+        open_places=sum(places) if places else None,
+        total_wait_weeks=min(waits) if waits else None,
+        measured_at=max(figure.measured_at for figure in fresh),
+        valid_until=min(figure.valid_until for figure in fresh),
+    )
+
+
+def _headline_of(figure: ScopedFigures) -> Headline:
+    return Headline(
+        status=figure.status,
+        open_places=figure.open_places,
+        total_wait_weeks=total_wait_weeks(figure.intake_wait_weeks, figure.treatment_wait_weeks),
+        measured_at=figure.measured_at,
+        valid_until=figure.valid_until,
+    )

@@ -8,9 +8,11 @@ from directory.rules import (
     Figures,
     Norm,
     NormRow,
+    ScopedFigures,
     availability_scope,
     available_within_norm,
     category_key,
+    headline,
     is_fresh,
     netto_waiting_list,
     resolve_norm,
@@ -150,3 +152,64 @@ def test_the_default_norm_is_the_treeknorm_of_four_plus_ten_weeks() -> None:
 )
 def test_available_within_norm(case: Figures | None, expected: bool) -> None:
     assert available_within_norm(case, DEFAULT, NOW) is expected
+
+
+def scoped(
+    scope: str,
+    status: AvailabilityStatus,
+    places: int | None,
+    wait: int | None,
+    days_valid: float = 10,
+    days_old: float = 1,
+) -> ScopedFigures:
+    return ScopedFigures(
+        scope,
+        status,
+        places,
+        wait,
+        0 if wait is not None else None,
+        NOW - timedelta(days=days_old),
+        NOW + timedelta(days=days_valid),
+    )
+
+
+def test_the_offer_wide_figure_is_the_headline() -> None:
+    figures = [
+        scoped("location:1", AvailabilityStatus.OPEN, 3, 0),
+        scoped("offer", AvailabilityStatus.WAITLIST, 0, 30),
+    ]
+    result = headline(figures, NOW)
+    assert result is not None
+    assert (result.status, result.open_places, result.total_wait_weeks) == (
+        AvailabilityStatus.WAITLIST,
+        0,
+        30,
+    )
+
+
+def test_without_an_offer_wide_figure_the_fresh_parts_are_combined() -> None:
+    figures = [
+        scoped("location:1", AvailabilityStatus.WAITLIST, 0, 40, days_old=2),
+        scoped("location:2", AvailabilityStatus.OPEN, 2, 6, days_old=5),
+        scoped("leerjaar:3", AvailabilityStatus.OPEN, 1, 9, days_valid=-1),  # stale: left out
+    ]
+    result = headline(figures, NOW)
+    assert result is not None
+    assert (result.status, result.open_places, result.total_wait_weeks) == (
+        AvailabilityStatus.OPEN,
+        2,
+        6,
+    )
+    assert result.measured_at == NOW - timedelta(days=2)
+
+
+def test_when_every_part_is_stale_the_newest_stands_and_shows_as_stale() -> None:
+    figures = [
+        scoped("location:1", AvailabilityStatus.OPEN, 4, 0, days_valid=-3, days_old=40),
+        scoped("location:2", AvailabilityStatus.WAITLIST, 0, 20, days_valid=-1, days_old=32),
+    ]
+    result = headline(figures, NOW)
+    assert result is not None
+    assert result.total_wait_weeks == 20
+    assert not is_fresh(result.valid_until, NOW)
+    assert headline([], NOW) is None
