@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     # Public waiting-list look-ups per minute per client address (guessing codes is slow).
     waitlist_lookups_per_minute: int = Field(default=10, ge=1)
 
+    # Search: Meilisearch when MEILI_URL is set, else the embedded index in the database.
+    meili_url: str | None = Field(default=None, validation_alias="MEILI_URL")
+    meili_key: SecretStr | None = Field(default=None, validation_alias="MEILI_MASTER_KEY")
+    meili_index: str = Field(default="offers", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+    meili_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    # How often the outbox relay looks for changes to send to the index.
+    index_poll_seconds: float = Field(default=0.2, gt=0, le=60)
+
     # National default waiting norm (Treeknorm): weeks to intake + weeks to treatment.
     norm_intake_weeks: int = Field(default=4, ge=0)
     norm_treatment_weeks: int = Field(default=10, ge=0)
