@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from directory.enums import AvailabilityStatus, WaitMeasure
-from directory.errors import InvalidDataError, InvalidParam
+from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.models import (
     AuditEvent,
     AvailabilityReport,
+    Contract,
     CurrentAvailability,
     IndexOutbox,
     Offer,
@@ -131,8 +132,9 @@ def check_reports(
     organisation_id: int | None = None,
 ) -> dict[int, list[InvalidParam]]:
     """Problems per item index (empty when all are valid). With `organisation_id`, offers
-    of other organisations count as unknown."""
-    offers = _offers(session, {offer_id for offer_id, _ in items})
+    of other organisations count as unknown. The offers stay locked until the transaction
+    ends, so none is deleted between these checks and `apply_reports`."""
+    offers = _offers(session, {offer_id for offer_id, _ in items}, lock=True)
     problems: dict[int, list[InvalidParam]] = {}
     for index, (offer_id, report) in enumerate(items):
         offer = offers.get(offer_id)
@@ -159,6 +161,11 @@ def apply_reports(
     # Locking the offers serialises concurrent reports for the same offer (PostgreSQL;
     # SQLite has one writer at a time anyway), so "current" cannot be lost.
     offers = _offers(session, {offer_id for offer_id, _ in items}, lock=True)
+    missing = {offer_id for offer_id, _ in items} - set(offers)
+    if missing:  # only if the caller skipped check_reports
+        raise InvalidDataError(
+            "unknown offers", [InvalidParam("offer_id", f"{i} is unknown") for i in sorted(missing)]
+        )
     current = _current(session, set(offers))
     stored: list[AvailabilityReport] = []
     for offer_id, given in items:
@@ -284,3 +291,51 @@ def report_snapshot(report: AvailabilityReport) -> dict[str, Any]:
         "location_id": report.location_id,
         "leerjaar": report.leerjaar,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class OfferView:
+    """An offer with everything its public page and API show."""
+
+    offer: Offer
+    organisation_name: str
+    current: list[tuple[str, AvailabilityReport]]  # (scope, report)
+    history: list[AvailabilityReport]  # offer-wide figures, oldest first
+    contracts: list[Contract]
+
+
+def load_offer_view(session: Session, offer_id: int, history_limit: int = 100) -> OfferView:
+    """One live offer for reading; NotFoundError when it does not exist (any longer)."""
+    offer = session.scalar(
+        select(Offer)
+        .where(Offer.id == offer_id, Offer.deleted_at.is_(None))
+        .options(selectinload(Offer.locations), selectinload(Offer.organisation))
+    )
+    if offer is None:
+        raise NotFoundError(f"offer {offer_id}")
+    current = session.execute(
+        select(CurrentAvailability.scope, AvailabilityReport)
+        .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
+        .where(CurrentAvailability.offer_id == offer_id)
+        .order_by(CurrentAvailability.scope)
+    ).all()
+    history = session.scalars(
+        select(AvailabilityReport)
+        .where(
+            AvailabilityReport.offer_id == offer_id,
+            AvailabilityReport.location_id.is_(None),
+            AvailabilityReport.leerjaar.is_(None),
+        )
+        .order_by(AvailabilityReport.measured_at.desc(), AvailabilityReport.id.desc())
+        .limit(history_limit)
+    ).all()
+    contracts = session.scalars(
+        select(Contract).where(Contract.offer_id == offer_id).order_by(Contract.municipality_code)
+    ).all()
+    return OfferView(
+        offer=offer,
+        organisation_name=offer.organisation.name,
+        current=[(scope, report) for scope, report in current],
+        history=list(reversed(history)),
+        contracts=list(contracts),
+    )

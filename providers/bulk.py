@@ -31,7 +31,7 @@ from directory.models import ApiClient, IdempotencyRecord
 from directory.rules import availability_scope
 from directory.service import AvailabilityInput, apply_reports, check_reports
 from providers.schemas import BulkReport, BulkReportResult, BulkResult, BulkRowError
-from providers.service import reporter_for
+from providers.service import availability_input, reporter_for
 
 MEDIA_TYPES = ("application/json", "text/csv")
 MAX_ROWS = 50_000  # as BulkRequest says; more is refused before any row is validated
@@ -244,10 +244,26 @@ def _typed(rows: list[Row]) -> list[tuple[int, BulkReport]]:
     return [(number, report) for (number, _), report in zip(rows, reports, strict=True)]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An upload read and type-checked, before any database work."""
+
+    typed: list[tuple[int, BulkReport]]
+    errors: list[BulkRowError]
+    rows: int
+
+
+def prepare(body: bytes, media_type: str) -> Prepared:
+    """Read the rows and check their fields and types (pure: no database)."""
+    parsed = parse_upload(body, media_type)
+    typed, errors = type_check(parsed.rows)
+    return Prepared(typed, errors + parsed.errors, len(parsed.rows) + len(parsed.errors))
+
+
 def check_upload(
     session: Session,
     client: ApiClient,
-    parsed: Parsed,
+    prepared: Prepared,
     *,
     now: datetime,
     default_validity: timedelta,
@@ -256,12 +272,8 @@ def check_upload(
 
     Offers of other organisations count as unknown, exactly like offers that do not exist.
     """
-    typed, errors = type_check(parsed.rows)
-    errors += parsed.errors
-    items = [
-        (report.offer_id, AvailabilityInput(**report.model_dump(exclude={"offer_id"})))
-        for _, report in typed
-    ]
+    typed, errors = prepared.typed, list(prepared.errors)
+    items = [(report.offer_id, availability_input(report)) for _, report in typed]
     problems = check_reports(
         session,
         items,
@@ -276,8 +288,7 @@ def check_upload(
     ]
     if errors:
         # A stable sort: within a row, the errors keep the order of the fields.
-        rows = len(parsed.rows) + len(parsed.errors)
-        raise BulkRowsError(sorted(errors, key=lambda error: error.row), rows)
+        raise BulkRowsError(sorted(errors, key=lambda error: error.row), prepared.rows)
     numbers = [number for number, _ in typed]
     return [
         (number, offer_id, report)
@@ -359,7 +370,7 @@ def upload(
     session: Session,
     client: ApiClient,
     body: bytes,
-    media_type: str,
+    prepared: Prepared,
     *,
     key: str | None,
     now: datetime,
@@ -388,8 +399,7 @@ def upload(
         )
         session.add(record)
         session.flush()
-    parsed = parse_upload(body, media_type)
-    items = check_upload(session, client, parsed, now=now, default_validity=default_validity)
+    items = check_upload(session, client, prepared, now=now, default_validity=default_validity)
     result = apply_upload(session, client, items, now=now, default_validity=default_validity)
     answer = Answer(CREATED, result.model_dump(mode="json"))
     if record is not None:

@@ -8,8 +8,6 @@ means "not given"; row 1 is the first line after the header). See `providers.bul
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -17,8 +15,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from providers import bulk
-from providers.http import json_response, now_of, read_body, settings_of, transact
-from providers.routes import PREFIX, client_for, throttle
+from providers.http import (
+    client_address,
+    json_response,
+    media_type_of,
+    now_of,
+    read_body,
+    settings_of,
+    transact,
+)
+from providers.routes import PREFIX, authorise, limiter_of
 
 SCOPE = "availability:write"
 TEMPLATE_NAME = "plekwijzer-beschikbaarheid.csv"
@@ -31,24 +37,21 @@ def render(answer: bulk.Answer) -> Response:
 
 async def upload_availability(request: Request) -> Response:
     """Check every row, then apply all of them in one transaction, or none."""
-    throttle(request)
+    client = await authorise(request, SCOPE)
     settings = settings_of(request)
+    key = bulk.idempotency_key(request.headers.get("idempotency-key"))
     body = await read_body(request, bulk.MEDIA_TYPES, settings.max_bulk_body_bytes)
-    media_type = request.headers["content-type"].split(";")[0].strip().lower()
-    sent_key = request.headers.get("idempotency-key")
+    # Parsing and type checks need no database: done before the write lock is taken.
+    prepared = bulk.prepare(body, media_type_of(request))
     now = now_of(request)
-    validity = timedelta(days=settings.availability_validity_days)
+    validity = settings.availability_validity
 
     def work(session: Session) -> bulk.Answer:
-        client = client_for(request, session, SCOPE)
-        key = bulk.idempotency_key(sent_key)
         return bulk.upload(
-            session, client, body, media_type, key=key, now=now, default_validity=validity
+            session, client, body, prepared, key=key, now=now, default_validity=validity
         )
 
     def replay(session: Session) -> bulk.Answer | None:
-        client = client_for(request, session, SCOPE)
-        key = bulk.idempotency_key(sent_key)
         return bulk.stored_answer(session, client, key, bulk.request_hash(body)) if key else None
 
     try:
@@ -56,7 +59,7 @@ async def upload_availability(request: Request) -> Response:
     except IntegrityError:
         # A concurrent request with the same key committed first; ours was rolled back
         # whole, so answer as the first one did.
-        raced = await transact(request, replay) if sent_key is not None else None
+        raced = await transact(request, replay) if key is not None else None
         if raced is None:
             raise
         answer = raced
@@ -67,7 +70,7 @@ async def availability_template(request: Request) -> Response:
     """The CSV header and one example row, as a file to open in a spreadsheet.
 
     No key needed: it holds no data, and a spreadsheet user fetches it with a browser."""
-    throttle(request, needs_key=False)
+    limiter_of(request).hit(f"ip:{client_address(request)}", now_of(request))
     return Response(
         bulk.csv_template(),
         media_type="text/csv",

@@ -6,6 +6,7 @@ one transaction, committed in `unit_of_work`), render with `json_response`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -18,11 +19,28 @@ from starlette.responses import JSONResponse
 
 from directory.config import Settings
 from directory.db import unit_of_work
-from directory.errors import DirectoryError, InvalidDataError, InvalidParam
+from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 MAX_PER_PAGE = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" is a digit to str.isdigit
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from (behind a proxy: run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "-"
+
+
+def whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter from `low` to `high`, or 422 naming it."""
+    raw = request.query_params.get(name, str(default))
+    if not WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+        raise InvalidDataError(
+            f"bad parameter {name}", [InvalidParam(name, f"a whole number from {low} to {high}")]
+        )
+    return int(raw)
 
 
 def settings_of(request: Request) -> Settings:
@@ -36,27 +54,39 @@ def now_of(request: Request) -> datetime:
     return clock()
 
 
-async def transact(request: Request, work: Callable[[Session], T]) -> T:
+async def transact(request: Request, work: Callable[[Session], T], *, read_only: bool = False) -> T:
     """Run `work` in one session and transaction, off the event loop."""
 
     def run() -> T:
-        with unit_of_work(request.app.state.session_factory) as session:
+        with unit_of_work(request.app.state.session_factory, read_only=read_only) as session:
             return work(session)
 
     return await run_in_threadpool(run)
 
 
+def path_id(request: Request, name: str = "id") -> int:
+    """A path id; one that no row can have (beyond 32 bits) is simply not found."""
+    value: int = request.path_params[name]
+    if value > MAX_ID:
+        raise NotFoundError(f"{name} {value}")
+    return value
+
+
+def media_type_of(request: Request) -> str:
+    """The request's media type without parameters ("text/csv; charset=utf-8" → "text/csv")."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 async def read_body(request: Request, media_types: tuple[str, ...], max_bytes: int) -> bytes:
     """The body, refused with 415 for another media type and 413 when too large."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in media_types:
+    if media_type_of(request) not in media_types:
         raise DirectoryError(
             title="Unsupported Media Type",
             detail=f"send the body as {' or '.join(media_types)}",
             status=415,
         )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared is not None and WHOLE_NUMBER.fullmatch(declared) and int(declared) > max_bytes:
         raise _too_large(max_bytes)
     body = bytearray()
     async for chunk in request.stream():
@@ -130,7 +160,8 @@ def if_match(request: Request) -> str:
 
 def check_etag(expected: str, sent: str) -> None:
     """412 unless `sent` (an If-Match value) names the current ETag."""
-    candidates = {part.strip().removeprefix("W/") for part in sent.split(",")}
+    # Strong comparison (RFC 9110): a weak validator never matches an If-Match.
+    candidates = {part.strip() for part in sent.split(",")}
     if "*" not in candidates and expected not in candidates:
         raise DirectoryError(
             title="Precondition Failed",
@@ -141,14 +172,5 @@ def check_etag(expected: str, sent: str) -> None:
 
 def page_params(request: Request) -> tuple[int, int]:
     """`page` (from 1) and `per_page` (1-200) from the query string."""
-    problems = []
-    values = {}
-    for name, default, high in (("page", 1, 1_000_000), ("per_page", 50, MAX_PER_PAGE)):
-        raw = request.query_params.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= high:
-            problems.append(InvalidParam(name, f"a whole number from 1 to {high}"))
-        else:
-            values[name] = int(raw)
-    if problems:
-        raise InvalidDataError("bad paging parameters", problems)
-    return values["page"], values["per_page"]
+    page = whole_number(request, "page", 1, 1, 1_000_000)
+    return page, whole_number(request, "per_page", 50, 1, MAX_PER_PAGE)

@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
 from directory.models import ApiClient, Organisation
+from directory.service import Reporter, write_audit
 
 KEY_PREFIX = "pw_"
 LOOKUP_LENGTH = 12
 SCOPES = ("offers:write", "availability:write", "waitlist:write")
+# Keys are made and revoked with the command line, by whoever runs the deployment.
+OPERATOR = Reporter(name="operator")
 BEARER_HINT = "send your API key as 'Authorization: Bearer <key>'"
 # last_used_at is kept to the minute: no write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -81,6 +84,10 @@ def create_key(
     )
     session.add(client)
     session.flush()
+    write_audit(
+        session, OPERATOR, "api_key.create", ("api_key", client.id), now=now,
+        after={"name": name, "scopes": client.scopes}, organisation_id=organisation_id,
+    )  # fmt: skip
     return client, key
 
 
@@ -90,6 +97,10 @@ def revoke_key(session: Session, key_id: int, now: datetime) -> ApiClient:
         raise NotFoundError(f"API key {key_id}")
     if client.revoked_at is None:
         client.revoked_at = now
+        write_audit(
+            session, OPERATOR, "api_key.revoke", ("api_key", client.id), now=now,
+            organisation_id=client.organisation_id,
+        )  # fmt: skip
     session.flush()
     return client
 

@@ -14,6 +14,7 @@ from directory.models import ApiClient, AvailabilityReport, Location, Offer
 from providers import service
 from providers.http import (
     check_etag,
+    client_address,
     etag,
     if_match,
     json_body,
@@ -21,16 +22,11 @@ from providers.http import (
     now_of,
     page_params,
     parse_model,
+    path_id,
     settings_of,
     transact,
 )
-from providers.keys import (
-    BEARER_HINT,
-    UnauthorizedError,
-    authenticate,
-    lookup_part,
-    require_scope,
-)
+from providers.keys import UnauthorizedError, authenticate, require_scope
 from providers.ratelimit import RateLimiter
 from providers.schemas import (
     AuditList,
@@ -55,30 +51,26 @@ def limiter_of(request: Request) -> RateLimiter:
     return limiter
 
 
-def throttle(request: Request, *, needs_key: bool = True) -> None:
-    """Count the request against its key (or, without a usable key, its address).
+async def authorise(request: Request, scope: str | None = None) -> ApiClient:
+    """The API client behind the request's key, checked in a short transaction of its
+    own before anything else is read: without a valid key the answer is 401, whatever
+    else is wrong. Requests count against the key; failed attempts against the address,
+    so guessing keys is slowed down too."""
+    now = now_of(request)
+    limiter = limiter_of(request)
 
-    A request that needs a key but has nothing shaped like one is refused here, before
-    its body is read or its headers are judged: 401 comes first.
-    """
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    lookup = lookup_part(token.strip()) if scheme.lower() == "bearer" else None
-    who = f"key:{lookup}" if lookup else f"ip:{request.client.host if request.client else '-'}"
-    limiter_of(request).hit(who, now_of(request))
-    if needs_key and lookup is None:
-        raise UnauthorizedError(BEARER_HINT)
+    def check(session: Session) -> ApiClient:
+        try:
+            client = authenticate(session, request.headers.get("authorization"), now)
+        except UnauthorizedError:
+            limiter.hit(f"ip:{client_address(request)}", now)
+            raise
+        limiter.hit(f"key:{client.id}", now)
+        if scope is not None:
+            require_scope(client, scope)
+        return client
 
-
-def client_for(request: Request, session: Session, scope: str | None = None) -> ApiClient:
-    client = authenticate(session, request.headers.get("authorization"), now_of(request))
-    if scope is not None:
-        require_scope(client, scope)
-    return client
-
-
-def path_id(request: Request, name: str = "id") -> int:
-    value: int = request.path_params[name]
-    return value
+    return await transact(request, check)
 
 
 def offer_out(offer: Offer) -> OfferOut:
@@ -115,83 +107,89 @@ def location_etag(location: Location) -> str:
 
 # --- offers -------------------------------------------------------------------------------
 
+OFFERS_WRITE = "offers:write"
+
 
 async def list_offers(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request)
     page, per_page = page_params(request)
 
     def work(session: Session) -> OfferList:
-        client = client_for(request, session)
         offers, total = service.list_offers(session, client, page, per_page)
         items = [offer_out(offer) for offer in offers]
         return OfferList(items=items, total=total, page=page, per_page=per_page)
 
-    return json_response(await transact(request, work))
+    return json_response(await transact(request, work, read_only=True))
 
 
 async def create_offer(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     body = await json_body(request)
 
-    def work(session: Session) -> Offer:
-        client = client_for(request, session, "offers:write")
+    def work(session: Session) -> tuple[OfferOut, str]:
         fields = parse_model(OfferFields, body)
-        return service.create_offer(session, client, fields, now_of(request))
+        offer = service.create_offer(session, client, fields, now_of(request))
+        return offer_out(offer), offer_etag(offer)
 
-    offer = await transact(request, work)
-    headers = {"ETag": offer_etag(offer), "Location": f"{PREFIX}/offers/{offer.id}"}
-    return json_response(offer_out(offer), 201, headers)
+    offer, tag = await transact(request, work)
+    headers = {"ETag": tag, "Location": f"{PREFIX}/offers/{offer.id}"}
+    return json_response(offer, 201, headers)
 
 
 async def get_offer(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request)
 
-    def work(session: Session) -> Offer:
-        return service.own_offer(session, client_for(request, session), path_id(request))
+    def work(session: Session) -> tuple[OfferOut, str]:
+        offer = service.own_offer(session, client, path_id(request))
+        return offer_out(offer), offer_etag(offer)
 
-    offer = await transact(request, work)
-    return json_response(offer_out(offer), headers={"ETag": offer_etag(offer)})
+    offer, tag = await transact(request, work, read_only=True)
+    return json_response(offer, headers={"ETag": tag})
 
 
 async def replace_offer(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
     body = await json_body(request)
-    return await _write_offer(request, sent_etag, lambda _offer: parse_model(OfferFields, body))
+    return await _write_offer(
+        request, client, sent_etag, lambda _offer: parse_model(OfferFields, body)
+    )
 
 
 async def patch_offer(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
     body = await json_body(request)
 
     def merged(offer: Offer) -> OfferFields:
-        patch = parse_model(OfferPatch, body)
-        return parse_model(OfferFields, {**service.offer_data(offer), **patch.model_dump()})
+        patch = parse_model(OfferPatch, body).model_dump(exclude_unset=True)
+        return parse_model(OfferFields, {**service.offer_data(offer), **patch})
 
-    return await _write_offer(request, sent_etag, merged)
+    return await _write_offer(request, client, sent_etag, merged)
 
 
 async def _write_offer(
-    request: Request, sent_etag: str, new_fields: Callable[[Offer], OfferFields]
+    request: Request,
+    client: ApiClient,
+    sent_etag: str,
+    new_fields: Callable[[Offer], OfferFields],
 ) -> Response:
-    def work(session: Session) -> Offer:
-        client = client_for(request, session, "offers:write")
-        offer = service.own_offer(session, client, path_id(request))
+    def work(session: Session) -> tuple[OfferOut, str]:
+        offer = service.own_offer(session, client, path_id(request), for_update=True)
         check_etag(offer_etag(offer), sent_etag)
-        return service.update_offer(session, client, offer, new_fields(offer), now_of(request))
+        offer = service.update_offer(session, client, offer, new_fields(offer), now_of(request))
+        return offer_out(offer), offer_etag(offer)
 
-    offer = await transact(request, work)
-    return json_response(offer_out(offer), headers={"ETag": offer_etag(offer)})
+    offer, tag = await transact(request, work)
+    return json_response(offer, headers={"ETag": tag})
 
 
 async def delete_offer(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
-        client = client_for(request, session, "offers:write")
-        offer = service.own_offer(session, client, path_id(request))
+        offer = service.own_offer(session, client, path_id(request), for_update=True)
         check_etag(offer_etag(offer), sent_etag)
         service.delete_offer(session, client, offer, now_of(request))
 
@@ -203,85 +201,87 @@ async def delete_offer(request: Request) -> Response:
 
 
 async def list_locations(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request)
     page, per_page = page_params(request)
 
     def work(session: Session) -> LocationList:
-        client = client_for(request, session)
         locations, total = service.list_locations(session, client, page, per_page)
         items = [location_out(location) for location in locations]
         return LocationList(items=items, total=total, page=page, per_page=per_page)
 
-    return json_response(await transact(request, work))
+    return json_response(await transact(request, work, read_only=True))
 
 
 async def create_location(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     body = await json_body(request)
 
-    def work(session: Session) -> Location:
-        client = client_for(request, session, "offers:write")
+    def work(session: Session) -> tuple[LocationOut, str]:
         fields = parse_model(LocationFields, body)
-        return service.create_location(session, client, fields, now_of(request))
+        location = service.create_location(session, client, fields, now_of(request))
+        return location_out(location), location_etag(location)
 
-    location = await transact(request, work)
-    headers = {"ETag": location_etag(location), "Location": f"{PREFIX}/locations/{location.id}"}
-    return json_response(location_out(location), 201, headers)
+    location, tag = await transact(request, work)
+    headers = {"ETag": tag, "Location": f"{PREFIX}/locations/{location.id}"}
+    return json_response(location, 201, headers)
 
 
 async def get_location(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request)
 
-    def work(session: Session) -> Location:
-        return service.own_location(session, client_for(request, session), path_id(request))
+    def work(session: Session) -> tuple[LocationOut, str]:
+        location = service.own_location(session, client, path_id(request))
+        return location_out(location), location_etag(location)
 
-    location = await transact(request, work)
-    return json_response(location_out(location), headers={"ETag": location_etag(location)})
+    location, tag = await transact(request, work, read_only=True)
+    return json_response(location, headers={"ETag": tag})
 
 
 async def replace_location(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
     body = await json_body(request)
     return await _write_location(
-        request, sent_etag, lambda _location: parse_model(LocationFields, body)
+        request, client, sent_etag, lambda _location: parse_model(LocationFields, body)
     )
 
 
 async def patch_location(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
     body = await json_body(request)
 
     def merged(location: Location) -> LocationFields:
-        patch = parse_model(LocationPatch, body)
-        data: dict[str, Any] = {**service.location_data(location), **patch.model_dump()}
+        patch = parse_model(LocationPatch, body).model_dump(exclude_unset=True)
+        data: dict[str, Any] = {**service.location_data(location), **patch}
         return parse_model(LocationFields, data)
 
-    return await _write_location(request, sent_etag, merged)
+    return await _write_location(request, client, sent_etag, merged)
 
 
 async def _write_location(
-    request: Request, sent_etag: str, new_fields: Callable[[Location], LocationFields]
+    request: Request,
+    client: ApiClient,
+    sent_etag: str,
+    new_fields: Callable[[Location], LocationFields],
 ) -> Response:
-    def work(session: Session) -> Location:
-        client = client_for(request, session, "offers:write")
-        location = service.own_location(session, client, path_id(request))
+    def work(session: Session) -> tuple[LocationOut, str]:
+        location = service.own_location(session, client, path_id(request), for_update=True)
         check_etag(location_etag(location), sent_etag)
         fields = new_fields(location)
-        return service.update_location(session, client, location, fields, now_of(request))
+        location = service.update_location(session, client, location, fields, now_of(request))
+        return location_out(location), location_etag(location)
 
-    location = await transact(request, work)
-    return json_response(location_out(location), headers={"ETag": location_etag(location)})
+    location, tag = await transact(request, work)
+    return json_response(location, headers={"ETag": tag})
 
 
 async def delete_location(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, OFFERS_WRITE)
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
-        client = client_for(request, session, "offers:write")
-        location = service.own_location(session, client, path_id(request))
+        location = service.own_location(session, client, path_id(request), for_update=True)
         check_etag(location_etag(location), sent_etag)
         service.delete_location(session, client, location, now_of(request))
 
@@ -306,12 +306,11 @@ def availability_out(report: AvailabilityReport, current: bool) -> AvailabilityO
 
 
 async def report_availability(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request, "availability:write")
     body = await json_body(request)
     validity = settings_of(request).availability_validity
 
     def work(session: Session) -> AvailabilityOut:
-        client = client_for(request, session, "availability:write")
         fields = parse_model(AvailabilityFields, body)
         report, current = service.report_availability(
             session,
@@ -327,16 +326,15 @@ async def report_availability(request: Request) -> Response:
 
 
 async def audit(request: Request) -> Response:
-    throttle(request)
+    client = await authorise(request)
     page, per_page = page_params(request)
 
     def work(session: Session) -> AuditList:
-        client = client_for(request, session)
         events, total = service.audit_log(session, client, page, per_page)
         items = [AuditOut.model_validate(event) for event in events]
         return AuditList(items=items, total=total, page=page, per_page=per_page)
 
-    return json_response(await transact(request, work))
+    return json_response(await transact(request, work, read_only=True))
 
 
 routes = [

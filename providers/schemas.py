@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    field_validator,
+)
 
 from directory.enums import (
     AvailabilityStatus,
@@ -27,10 +35,32 @@ from directory.geo import normalise_postcode
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Weeks = Annotated[int, Field(ge=0, le=520, description="Weeks; 0 means no wait.")]
 Age = Annotated[int, Field(ge=0, le=30)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # ids are 32-bit integers in the database
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must lie between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
 
 
 class Strict(BaseModel):
+    """Unknown fields are refused, text is trimmed, and no text may hold a NUL character
+    (PostgreSQL cannot store it)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 # --- offers -------------------------------------------------------------------------------
@@ -58,7 +88,7 @@ class OfferFields(Strict):
     contact_email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     contact_phone: str | None = Field(default=None, max_length=40)
     website: str | None = Field(default=None, max_length=300, pattern=r"^https?://")
-    location_ids: list[int] = Field(default_factory=list, description="Your own locations.")
+    location_ids: list[Id] = Field(default_factory=list, description="Your own locations.")
 
     cluster: int | None = Field(default=None, ge=1, le=4)
     school_type: SchoolType | None = None
@@ -122,10 +152,24 @@ KIND_FIELDS: dict[OfferKind, set[str]] = {
 }
 
 
-class OfferPatch(Strict):
-    """Any subset of the offer's fields; the result must still be a valid offer."""
+def _partial(model: type[Strict], name: str, doc: str) -> type[Strict]:
+    """`model` with every field optional: the body of a PATCH."""
+    fields: dict[str, Any] = {
+        field: (
+            cast(Any, info.annotation) | None,
+            Field(default=None, description=info.description),
+        )
+        for field, info in model.model_fields.items()
+    }
+    partial: type[Strict] = create_model(name, __base__=Strict, __doc__=doc, **fields)
+    return partial
 
-    model_config = ConfigDict(extra="allow")
+
+OfferPatch = _partial(
+    OfferFields,
+    "OfferPatch",
+    "Any subset of the offer's fields; the offer that results must still be valid.",
+)
 
 
 class OfferOut(OfferFields):
@@ -173,8 +217,7 @@ class LocationFields(Strict):
         return normalised
 
 
-class LocationPatch(Strict):
-    model_config = ConfigDict(extra="allow")
+LocationPatch = _partial(LocationFields, "LocationPatch", "Any subset of the location's fields.")
 
 
 class LocationOut(LocationFields):
@@ -204,11 +247,11 @@ class AvailabilityFields(Strict):
     intake_wait_weeks: Weeks | None = Field(default=None, description="Aanmeldwachttijd.")
     treatment_wait_weeks: Weeks | None = Field(default=None, description="Behandelwachttijd.")
     measure: WaitMeasure = WaitMeasure.CURRENT
-    measured_at: AwareDatetime = Field(examples=["2026-03-01T09:00:00+01:00"])
-    valid_until: AwareDatetime | None = Field(
+    measured_at: Moment = Field(examples=["2026-03-01T09:00:00+01:00"])
+    valid_until: Moment | None = Field(
         default=None, description="Default: 31 days after measured_at."
     )
-    location_id: int | None = None
+    location_id: Id | None = None
     leerjaar: int | None = Field(default=None, ge=1, le=8)
 
 
@@ -260,6 +303,10 @@ class Problem(BaseModel):
     status: int
     detail: str = ""
     invalid_params: list[InvalidParamOut] = Field(default_factory=list)
+    errors: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Bulk uploads only: every refused row as {row, column, reason}.",
+    )
 
 
 # --- waiting lists ------------------------------------------------------------------------
@@ -320,7 +367,7 @@ class WaitlistPosition(BaseModel):
 class BulkReport(AvailabilityFields):
     """One row of a bulk upload: an availability report for one of your offers."""
 
-    offer_id: int = Field(description="One of your own offers.")
+    offer_id: Id = Field(description="One of your own offers.")
 
 
 class BulkRequest(Strict):

@@ -8,9 +8,9 @@ caller's transaction.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
@@ -51,8 +51,12 @@ def reporter_for(client: ApiClient) -> Reporter:
 # --- offers -------------------------------------------------------------------------------
 
 
-def own_offer(session: Session, client: ApiClient, offer_id: int) -> Offer:
-    offer = session.scalar(
+def own_offer(
+    session: Session, client: ApiClient, offer_id: int, *, for_update: bool = False
+) -> Offer:
+    """One of the client's live offers; `for_update` locks it until the transaction ends,
+    so two writers with the same ETag are served one after the other (the second: 412)."""
+    query = (
         select(Offer)
         .where(
             Offer.id == offer_id,
@@ -61,6 +65,7 @@ def own_offer(session: Session, client: ApiClient, offer_id: int) -> Offer:
         )
         .options(selectinload(Offer.locations))
     )
+    offer = session.scalar(query.with_for_update(of=Offer) if for_update else query)
     if offer is None:
         raise NotFoundError(f"offer {offer_id}")
     return offer
@@ -119,11 +124,16 @@ def update_offer(
     fields: OfferFields,
     now: datetime,
 ) -> Offer:
-    """Replace the offer's fields (PUT; PATCH merges first and then comes here)."""
+    """Replace the offer's fields (PUT; PATCH merges first and then comes here). A write
+    that changes nothing leaves the offer, its ETag and the log alone."""
     before = _snapshot(offer_data(offer))
+    wanted = {**fields.model_dump(), "location_ids": sorted(set(fields.location_ids))}
+    if _snapshot(wanted) == before:
+        return offer
+    locations = _own_locations(session, client, fields.location_ids)
     for name, value in fields.model_dump(exclude={"location_ids"}).items():
         setattr(offer, name, value)
-    offer.locations = _own_locations(session, client, fields.location_ids)
+    offer.locations = locations
     offer.updated_at = now
     session.flush()
     write_audit(
@@ -139,11 +149,15 @@ def delete_offer(session: Session, client: ApiClient, offer: Offer, now: datetim
     before = _snapshot(offer_data(offer))
     offer.deleted_at = now
     # Its waiting-list codes are freed: they must not stay "in use" for good.
-    session.execute(delete(WaitlistEntry).where(WaitlistEntry.offer_id == offer.id))
+    cleared = cast(
+        CursorResult[Any],
+        session.execute(delete(WaitlistEntry).where(WaitlistEntry.offer_id == offer.id)),
+    )
     session.flush()
     write_audit(
-        session, reporter_for(client), "offer.delete", ("offer", offer.id), now=now, before=before
-    )
+        session, reporter_for(client), "offer.delete", ("offer", offer.id), now=now,
+        before={**before, "waitlist_entries": cleared.rowcount},
+    )  # fmt: skip
     queue_index(session, offer.id, "delete", now)
 
 
@@ -169,14 +183,16 @@ def _own_locations(session: Session, client: ApiClient, ids: list[int]) -> list[
 # --- locations ----------------------------------------------------------------------------
 
 
-def own_location(session: Session, client: ApiClient, location_id: int) -> Location:
-    location = session.scalar(
-        select(Location).where(
-            Location.id == location_id,
-            Location.organisation_id == client.organisation_id,
-            Location.deleted_at.is_(None),
-        )
+def own_location(
+    session: Session, client: ApiClient, location_id: int, *, for_update: bool = False
+) -> Location:
+    """One of the client's live locations; `for_update` as for `own_offer`."""
+    query = select(Location).where(
+        Location.id == location_id,
+        Location.organisation_id == client.organisation_id,
+        Location.deleted_at.is_(None),
     )
+    location = session.scalar(query.with_for_update() if for_update else query)
     if location is None:
         raise NotFoundError(f"location {location_id}")
     return location
@@ -240,7 +256,10 @@ def update_location(
     session: Session, client: ApiClient, location: Location, fields: LocationFields, now: datetime
 ) -> Location:
     before = _location_snapshot(location)
-    for name, value in _location_fields(session, fields).items():
+    new = _location_fields(session, fields)
+    if LocationFields.model_construct(**new).model_dump(mode="json") == before:
+        return location
+    for name, value in new.items():
         setattr(location, name, value)
     location.updated_at = now
     session.flush()
@@ -282,7 +301,8 @@ def _offers_at(session: Session, location_id: int) -> list[int]:
 
 
 def availability_input(fields: AvailabilityFields) -> AvailabilityInput:
-    return AvailabilityInput(**fields.model_dump())
+    """The domain's report from the API's fields (a bulk row's offer_id is left out)."""
+    return AvailabilityInput(**fields.model_dump(include=set(AvailabilityFields.model_fields)))
 
 
 def report_availability(
@@ -294,7 +314,7 @@ def report_availability(
     now: datetime,
     default_validity: timedelta,
 ) -> tuple[AvailabilityReport, bool]:
-    own_offer(session, client, offer_id)
+    own_offer(session, client, offer_id, for_update=True)
     return record_availability(
         session,
         offer_id,

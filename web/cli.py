@@ -165,7 +165,13 @@ def keys() -> None:
 
 
 @keys.command("create")
-@click.option("--org", "organisation_id", type=int, required=True, help="Organisation id.")
+@click.option(
+    "--org",
+    "organisation_id",
+    type=click.IntRange(1, 2**31 - 1),
+    required=True,
+    help="Organisation id.",
+)
 @click.option(
     "--scope",
     "scopes",
@@ -187,7 +193,7 @@ def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> Non
 
 
 @keys.command("revoke")
-@click.argument("key_id", type=int)
+@click.argument("key_id", type=click.IntRange(1, 2**31 - 1))
 def keys_revoke(key_id: int) -> None:
     """Revoke a key: requests with it are refused from now on."""
     with unit_of_work(make_session_factory(_engine())) as session:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -64,8 +65,14 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return problem(500, detail="Something went wrong on our side; it has been logged.")
 
 
+async def _stale_write(_request: Request, _exc: Exception) -> Response:
+    # Two writers passed the ETag check at once and the second lost the version race.
+    return problem(412, detail="the resource changed meanwhile; read it again and re-apply")
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DirectoryError: _directory_error,
+    StaleDataError: _stale_write,
     HTTPException: _http_error,
     Exception: _unexpected_error,
 }

@@ -6,8 +6,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from directory.models import AuditEvent, AvailabilityReport, IndexOutbox, Location, Offer
+from directory.models import (
+    ApiClient,
+    AuditEvent,
+    AvailabilityReport,
+    IndexOutbox,
+    Location,
+    Offer,
+)
 from providers.keys import revoke_key
+from tests.http import assert_problem
 from tests.providers.conftest import Provider, create_provider
 
 OFFERS = "/api/v1/provider/offers"
@@ -28,14 +36,6 @@ NEW_OFFER = {
 
 def report(measured_at: datetime, **fields: Any) -> dict[str, Any]:
     return {"status": "waitlist", "measured_at": measured_at.isoformat(), **fields}
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    return body
 
 
 def test_a_provider_creates_reads_and_updates_its_offer_with_etags(
@@ -196,10 +196,12 @@ def test_every_write_is_in_the_organisations_audit_log_newest_first(
     api.post(OFFERS, json=NEW_OFFER, headers=provider.auth)
     api.post(OFFERS, json=NEW_OFFER, headers=other.auth)
     log = api.get("/api/v1/provider/audit?per_page=1", headers=provider.auth).json()
-    assert log["total"] == 2
+    assert log["total"] == 3  # the key's creation, the report, the offer
     assert [item["action"] for item in log["items"]] == ["offer.create"]
     assert log["items"][0]["api_client_id"] == provider.key_id
     assert log["items"][0]["after"]["name"] == NEW_OFFER["name"]
+    older = api.get("/api/v1/provider/audit?per_page=2&page=2", headers=provider.auth).json()
+    assert [item["action"] for item in older["items"]] == ["api_key.create"]
     second = api.get("/api/v1/provider/audit?per_page=1&page=2", headers=provider.auth).json()
     assert second["items"][0]["action"] == "availability.report"
 
@@ -213,6 +215,15 @@ def test_requests_without_a_valid_key_are_refused(api: TestClient, provider: Pro
         assert problem["title"] == "Unauthorized"
     tampered = provider.key[:-2] + ("AA" if not provider.key.endswith("AA") else "BB")
     assert_problem(api.get(OFFERS, headers={"Authorization": f"Bearer {tampered}"}), 401)
+
+
+def test_the_last_use_of_a_key_is_kept(
+    api: TestClient, provider: Provider, session: Session, now: datetime
+) -> None:
+    assert session.get_one(ApiClient, provider.key_id).last_used_at is None
+    api.get(OFFERS, headers=provider.auth)
+    session.expire_all()
+    assert session.get_one(ApiClient, provider.key_id).last_used_at == now
 
 
 def test_a_revoked_key_is_refused_at_once(

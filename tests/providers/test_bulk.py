@@ -14,6 +14,7 @@ from directory.config import Settings
 from directory.models import AuditEvent, AvailabilityReport, CurrentAvailability, IndexOutbox
 from providers import bulk
 from tests.factories import create_offer
+from tests.http import assert_problem
 from tests.providers.conftest import Provider, create_provider
 from web.app import create_app
 
@@ -37,13 +38,6 @@ def post_csv(api: TestClient, provider: Provider, *lines: str) -> Any:
 
 def count(session: Session, table: Any) -> int:
     return session.scalar(select(func.count()).select_from(table)) or 0
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
-    return problem
 
 
 def params(problem: dict[str, Any]) -> list[tuple[str, str]]:

@@ -18,19 +18,12 @@ from providers.waitlist import (
     mint_reference,
     normalise_reference,
 )
+from tests.http import assert_problem
 from tests.providers.conftest import Provider, create_provider
 
 OFFERS = "/api/v1/provider/offers"
 MINT = "/api/v1/provider/waitlist/references"
 LOOKUP = "/api/v1/waitlist"
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    return body
 
 
 def entry(reference: str, position: int, estimated_start: str | None = None) -> dict[str, Any]:

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from directory.config import get_settings
 from directory.db import make_engine
-from directory.models import Offer
+from directory.models import ApiClient, Offer
 from directory.reference.models import Municipality
+from providers.keys import hash_key
 from web.cli import main
 
 
@@ -90,3 +91,25 @@ def test_an_unreachable_database_is_named_not_dumped(monkeypatch: pytest.MonkeyP
         get_settings.cache_clear()
     assert result.exit_code == 2
     assert "The database cannot be reached" in result.output
+
+
+def test_a_key_is_printed_once_stored_only_as_a_hash_and_revocable(database: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    created = runner.invoke(main, ["keys", "create", "--org", "1", "--scope", "waitlist:write"])
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1]
+    assert key.startswith("pw_")
+    engine = make_engine(database)
+    with engine.connect() as connection:
+        stored = connection.execute(select(ApiClient)).one()
+    engine.dispose()
+    assert stored.scopes == ["waitlist:write"]
+    assert key not in repr(tuple(stored))
+    assert stored.key_hash == hash_key(key)
+    revoked = runner.invoke(main, ["keys", "revoke", str(stored.id)])
+    assert revoked.exit_code == 0
+    assert "revoked" in revoked.output
+    unknown = runner.invoke(main, ["keys", "create", "--org", "99999"])
+    assert unknown.exit_code == 2
+    assert "organisation 99999 does not exist" in unknown.output
