@@ -6,6 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Starts the test PostgreSQL and Meilisearch (installing them if missing) and hands their
+# addresses to the command that follows; a server that cannot start fails the target.
+WITH_SERVERS = url="$$(scripts/test-postgres.sh)" && meili="$$(scripts/test-meilisearch.sh)" \
+	&& key="$$(scripts/test-meilisearch.sh key)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" \
+	PLEKWIJZER_TEST_MEILI_URL="$$meili" PLEKWIJZER_TEST_MEILI_KEY="$$key"
 
 .PHONY: help install run test pytest lint format postgres migration clean
 
@@ -22,12 +27,12 @@ install: $(INSTALLED) ## Create .venv and install the project with its dev tools
 run: $(INSTALLED) ## Set up and start the embedded default on http://127.0.0.1:8000 (SQLite, demo data)
 	$(BIN)/plekwijzer serve --demo
 
-test: $(INSTALLED) ## Set up and run every test, on SQLite and PostgreSQL, then the linters
-	url="$$(scripts/test-postgres.sh)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" $(BIN)/pytest
+test: $(INSTALLED) ## Set up and run every test (SQLite, PostgreSQL, Meilisearch), then the linters
+	$(WITH_SERVERS) $(BIN)/pytest
 	$(MAKE) --no-print-directory lint
 
 pytest: $(INSTALLED) ## Run pytest only; pass arguments with ARGS="-k name"
-	url="$$(scripts/test-postgres.sh)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" $(BIN)/pytest $(ARGS)
+	$(WITH_SERVERS) $(BIN)/pytest $(ARGS)
 
 lint: $(INSTALLED) ## ruff (lint and format check) and mypy --strict
 	$(BIN)/ruff check .

@@ -52,5 +52,6 @@ class SearchBackend(Protocol):
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         """Replace the whole index with these documents; searches keep working meanwhile
-        and see either the old or the new index, never a half-built one."""
+        and see either the old or the new index, never a half-built one. `on_progress`
+        gets the number of documents of each batch as it is written."""
         ...

@@ -32,6 +32,7 @@ from providers.schemas import (
 from providers.waitlist import MAX_MINT
 from web.api_examples import AVAILABILITY_EXAMPLE, BULK_EXAMPLE, LOCATION_EXAMPLE, OFFER_EXAMPLE
 from web.api_operations import CSV, HTML, PAGING, PROVIDER, Operation, QueryParam
+from web.public_calls import PUBLIC_OPERATIONS
 
 
 class HealthOut(BaseModel):
@@ -389,3 +390,6 @@ OPERATIONS: list[Operation] = [
         query=PAGING,
     ),
 ]
+
+# The public search API lives beside its own models.
+OPERATIONS += PUBLIC_OPERATIONS

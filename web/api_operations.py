@@ -110,6 +110,7 @@ class Operation:
 # name: (Dutch, English)
 TAGS: dict[str, tuple[str, str]] = {
     "meta": ("Algemeen", "General"),
+    "search": ("Zoeken (openbaar)", "Search (public)"),
     "offers": ("Aanbod", "Offers"),
     "availability": ("Plaatsen en wachttijden", "Places and waiting times"),
     "locations": ("Locaties", "Locations"),

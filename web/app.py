@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from directory.config import Settings
@@ -15,7 +18,9 @@ from directory.db import make_engine, make_session_factory
 from providers import bulk_routes, waitlist_routes
 from providers import routes as provider_routes
 from providers.ratelimit import RateLimiter
-from web import api_docs, health, openapi
+from search.service import make_search
+from sync.relay import RelayThread
+from web import api_docs, health, openapi, public_api
 from web.problems import EXCEPTION_HANDLERS
 
 
@@ -29,26 +34,50 @@ def create_app(
     engine: Engine | None = None,
     session_factory: sessionmaker[Session] | None = None,
     clock: Callable[[], datetime] = utc_now,
+    relay: bool = False,
 ) -> Starlette:
     """Build the app. Tests pass their own `session_factory` (one rolled-back transaction)
-    and `clock`."""
+    and `clock`. With `relay`, the outbox relay runs inside this process (the embedded
+    default); otherwise `plekwijzer worker` runs it."""
     if session_factory is None:
         session_factory = make_session_factory(engine or make_engine(settings.database_url))
+    search = make_search(settings, session_factory)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        thread = None
+        if relay:
+            thread = RelayThread(
+                session_factory, search.backends, clock, settings.index_poll_seconds
+            )
+            thread.start()
+        try:
+            yield
+        finally:
+            if thread is not None:
+                thread.stop()
+
     app = Starlette(
         routes=[
             Route("/health", health.health),
             Route("/api/v1/health", health.health),
             Route("/api/v1/openapi.json", openapi.openapi, methods=["GET"]),
             Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
+            *public_api.routes,
             *provider_routes.routes,
             *bulk_routes.routes,
             *waitlist_routes.routes,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        # Open data: any site may read the public API from a browser. Writes come from
+        # providers' servers with a key, not from browsers, so only reads are allowed.
+        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"])],
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.clock = clock
+    app.state.search = search
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)
     return app

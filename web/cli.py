@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +29,13 @@ from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
 from directory.synthetic import DEFAULT_SEED
 from providers.keys import SCOPES, create_key, revoke_key
+from search.meili import MeiliBackend
+from search.service import make_search
+from sync.relay import RelayThread, rebuild_index, repair_drift
 from web.app import create_app
 
 console = Console(stderr=True)
+DRIFT_CHECK_SECONDS = 3600
 
 
 class Commands(click.Group):
@@ -79,11 +86,13 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Run the web app. On SQLite (the embedded default) the schema is migrated first."""
     settings = get_settings()
     engine = _engine()
-    if make_url(settings.database_url).get_backend_name() == "sqlite":
+    embedded = make_url(settings.database_url).get_backend_name() == "sqlite"
+    if embedded:
         _prepare(engine)
     if demo:
         _load_or_refresh_demo(engine)
-    app = create_app(settings, engine=engine)
+    # The embedded default keeps its search index current itself; elsewhere the worker does.
+    app = create_app(settings, engine=engine, relay=embedded)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port)
 
 
@@ -97,6 +106,54 @@ def _load_or_refresh_demo(engine: Engine) -> None:
             return
         result = load_demo(session, now)
     console.print(f"Demo catalogue loaded: {result.offers} offers.")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild every search index from the catalogue, without downtime."""
+    settings = get_settings()
+    factory = make_session_factory(_engine())
+    search = make_search(settings, factory)
+    with unit_of_work(factory, read_only=True) as session:
+        total = count_offers(session)
+    for backend in search.backends:
+        columns = (
+            TextColumn(f"Indexing ({backend.name})"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("reindex", total=total)
+            rebuild_index(factory, backend, datetime.now(UTC), partial(progress.advance, task))
+    console.print(f"Indexed {total} offers.")
+
+
+@main.command()
+def worker() -> None:
+    """The background process: keeps the search indexes current (outbox relay) and
+    checks them against the catalogue every hour. Stop it with Ctrl-C or SIGTERM."""
+    settings = get_settings()
+    factory = make_session_factory(_engine())
+    search = make_search(settings, factory)
+    relay = RelayThread(
+        factory, search.backends, lambda: datetime.now(UTC), settings.index_poll_seconds
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    relay.start()
+    console.print("Worker started: relaying catalogue changes to the search index.")
+    try:
+        while not stop.wait(DRIFT_CHECK_SECONDS):
+            for backend in search.backends:
+                repair_drift(factory, backend, datetime.now(UTC))
+            if isinstance(search.primary, MeiliBackend):
+                search.primary.cleanup_tasks()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        relay.stop()
+    console.print("Worker stopped.")
 
 
 @main.command()

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 import directory.models
 import directory.reference.models  # noqa: F401
 from directory.db import Base, make_engine
+from directory.search_index import autogenerate_includes
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,8 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
+        # The search index's FTS5 tables are made by hand: SQLAlchemy cannot describe them.
+        include_name=autogenerate_includes,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,286 @@
+"""How documents and queries look to Meilisearch: pure translation, no I/O.
+
+Meilisearch cannot compare a figure's `valid_until` with the query's `now` at sort or facet
+time, so the semantics of `search.query` are kept with more than one query: the filters
+that need a fresh figure say `valid_until_ts > now`; the "status" facet counts the fresh
+subset and puts the rest under "unknown"; `sort=wait` reads the fresh figures with a known
+wait first, then the rest by id (see `MeiliBackend.search` for the page arithmetic).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from directory.enums import OfferKind
+from directory.geo import distance_km
+from search.documents import SearchDocument, document_digest
+from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort
+from search.text import compound_words, normalise, stop_words, words
+
+# Facets of `search.query.FACETS` by the document field that holds them ("status" is
+# counted separately: it depends on `now`).
+FACET_FIELDS = {
+    "kind": "kind",
+    "cluster": "cluster",
+    "ijw_category": "ijw_category",
+    "municipality": "municipalities",
+}
+HIT_FIELDS = [
+    "id",
+    "name",
+    "kind",
+    "organisation",
+    "municipality",
+    "status",
+    "open_places",
+    "total_wait_weeks",
+    "measured_at",
+    "valid_until_ts",
+    "_geo",
+]
+DISTANCE_DECIMALS = 1  # hits show distances to 0.1 km
+# Without it Meilisearch drops query words from the end until something matches, so
+# totals would depend on the engine; the embedded index also needs every word.
+MATCHING_STRATEGY = "all"
+
+
+def epoch(moment: datetime) -> float:
+    """Seconds since 1970 (UTC; a naive datetime is taken as UTC, as the database stores)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def to_meili(document: SearchDocument) -> dict[str, Any]:
+    """The JSON Meilisearch stores for a document.
+
+    Facet fields get an explicit "none" instead of null so they have a bucket; numbers
+    without a value are left out, so they sort last and fail every comparison; timestamps
+    are epoch seconds for filters and sorts (ISO text beside them for the hits).
+    """
+    data: dict[str, Any] = {
+        "id": document.id,
+        "name": document.name,
+        "kind": document.kind.value,
+        "organisation_id": document.organisation_id,
+        "organisation": document.organisation,
+        "municipality": document.municipality,
+        "municipalities": list(document.municipalities) or [NONE_BUCKET],
+        "cluster": NONE_BUCKET if document.cluster is None else document.cluster,
+        "school_type": document.school_type,
+        "ijw_category": NONE_BUCKET if document.ijw_category is None else document.ijw_category,
+        "day_programme_type": document.day_programme_type,
+        "accepts_pgb": document.accepts_pgb,
+        "contracted_by": list(document.contracted_by),
+        "status": document.status or NONE_BUCKET,
+        "measured_at": document.measured_at.isoformat() if document.measured_at else None,
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "updated_at": document.updated_at.isoformat(),
+        "is_demo": document.is_demo,
+        "text": document.text,
+        # Parts of compounds, as the embedded index adds them: "boerderij" finds
+        # "zorgboerderij".
+        "compounds": " ".join(compound_words(normalise(document.text))),
+        "digest": document_digest(document),
+    }
+    optional = {
+        "min_age": document.min_age,
+        "max_age": document.max_age,
+        "open_places": document.open_places,
+        "total_wait_weeks": document.total_wait_weeks,
+        "measured_at_ts": epoch(document.measured_at) if document.measured_at else None,
+        "valid_until_ts": epoch(document.valid_until) if document.valid_until else None,
+    }
+    data.update({key: value for key, value in optional.items() if value is not None})
+    if document.lat is not None and document.lon is not None:
+        data["_geo"] = {"lat": document.lat, "lng": document.lon}
+    return data
+
+
+def _quote(value: str) -> str:
+    # A JSON string is a valid Meilisearch filter string (double quotes, backslash escapes).
+    return json.dumps(value)
+
+
+def fresh(now: datetime) -> str:
+    """The filter for figures that are still valid at `now`."""
+    return f"valid_until_ts > {epoch(now)!r}"
+
+
+def _has_places(now: datetime) -> str:
+    return f"{fresh(now)} AND open_places > 0"
+
+
+def _known_wait(now: datetime) -> str:
+    return f"{fresh(now)} AND total_wait_weeks EXISTS"
+
+
+def filters(query: SearchQuery, now: datetime) -> list[str]:
+    """Every filter of `query`, to be combined with AND."""
+    clauses: list[str] = []
+    if query.kinds:
+        clauses.append(f"kind IN [{', '.join(_quote(kind.value) for kind in query.kinds)}]")
+    if query.clusters:
+        clauses.append(f"cluster IN [{', '.join(str(int(c)) for c in query.clusters)}]")
+    if query.ijw_categories:
+        codes = ", ".join(str(int(code)) for code in query.ijw_categories)
+        clauses.append(f"ijw_category IN [{codes}]")
+    if query.age is not None:
+        age = int(query.age)
+        # An offer without a lower or upper age has no bound on that side.
+        clauses.append(f"NOT min_age EXISTS OR min_age <= {age}")
+        clauses.append(f"NOT max_age EXISTS OR max_age >= {age}")
+    if query.municipality is not None:
+        clauses.append(f"municipalities = {_quote(query.municipality)}")
+    if query.contracted_by is not None:
+        clauses.append(f"contracted_by = {_quote(query.contracted_by)}")
+    if query.max_wait_weeks is not None:
+        clauses.append(f"{fresh(now)} AND total_wait_weeks <= {int(query.max_wait_weeks)}")
+    if query.has_places is True:
+        clauses.append(_has_places(now))
+    elif query.has_places is False:
+        clauses.append(f"NOT ({_has_places(now)})")
+    if query.accepts_pgb is not None:
+        clauses.append(f"accepts_pgb = {'true' if query.accepts_pgb else 'false'}")
+    if query.near is not None and query.radius_km is not None:
+        near = query.near
+        meters = float(query.radius_km) * 1000
+        clauses.append(f"_geoRadius({near.lat!r}, {near.lon!r}, {meters!r})")
+    return clauses
+
+
+def combine(clauses: list[str]) -> str | None:
+    """One filter string, each clause in parentheses (they may contain OR)."""
+    return " AND ".join(f"({clause})" for clause in clauses) or None
+
+
+def text_of(query: SearchQuery) -> str:
+    """What to send as `q`: unstripped (a trailing space tells Meilisearch the last word is
+    complete), or "" when every word is a stop word, which matches everything (as in the
+    embedded engine; Meilisearch would search for the stop words then)."""
+    ignored = stop_words()
+    if all(word in ignored for word in words(query.q)):
+        return ""
+    return query.q
+
+
+def sort_of(query: SearchQuery) -> list[str] | None:
+    """Meilisearch's sort for every order but `wait` (which needs two queries); None keeps
+    relevance order. Every explicit sort ends with the id, so pages never repeat or skip;
+    relevance without words, and distance without a point, are id order."""
+    if query.sort is Sort.UPDATED:
+        return ["measured_at_ts:desc", "id:asc"]
+    if query.sort is Sort.DISTANCE:
+        if query.near is None:
+            return ["id:asc"]
+        return [f"_geoPoint({query.near.lat!r}, {query.near.lon!r}):asc", "id:asc"]
+    if text_of(query):
+        return None
+    return ["id:asc"]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The queries that answer one search in one multi-search round trip.
+
+    `main` counts the total and the facets (and carries the page, except for `wait`);
+    `fresh` counts the statuses of fresh figures; `known` is the first part of a `wait`
+    order: fresh figures with a known wait, by wait.
+    """
+
+    main: dict[str, Any]
+    fresh: dict[str, Any]
+    known: dict[str, Any] | None
+
+
+def plan(query: SearchQuery, now: datetime) -> Plan:
+    """The first round of queries for `query`."""
+    clauses = filters(query, now)
+    base: dict[str, Any] = {"q": text_of(query), "matchingStrategy": MATCHING_STRATEGY}
+    main = {
+        **base,
+        "filter": combine(clauses),
+        "facets": list(FACET_FIELDS.values()),
+        "page": 1,
+        "hitsPerPage": 0,
+    }
+    fresh_counts = {
+        **base,
+        "filter": combine([*clauses, fresh(now)]),
+        "facets": ["status"],
+        "page": 1,
+        "hitsPerPage": 0,
+    }
+    if query.sort is Sort.WAIT:
+        known = {
+            **base,
+            "filter": combine([*clauses, _known_wait(now)]),
+            "sort": ["total_wait_weeks:asc", "id:asc"],
+            "page": query.page,
+            "hitsPerPage": query.per_page,
+            "attributesToRetrieve": HIT_FIELDS,
+        }
+        return Plan(main=main, fresh=fresh_counts, known=known)
+    main.update(page=query.page, hitsPerPage=query.per_page, attributesToRetrieve=HIT_FIELDS)
+    sort = sort_of(query)
+    if sort is not None:
+        main["sort"] = sort
+    return Plan(main=main, fresh=fresh_counts, known=None)
+
+
+def rest_of_wait(query: SearchQuery, now: datetime, offset: int, limit: int) -> dict[str, Any]:
+    """The second part of a `wait` order: stale figures and unknown waits, by id."""
+    return {
+        "q": text_of(query),
+        "matchingStrategy": MATCHING_STRATEGY,
+        "filter": combine([*filters(query, now), f"NOT ({_known_wait(now)})"]),
+        "sort": ["id:asc"],
+        "offset": offset,
+        "limit": limit,
+        "attributesToRetrieve": HIT_FIELDS,
+    }
+
+
+def facet_counts(
+    main: dict[str, Any], fresh_counts: dict[str, Any], total: int
+) -> dict[str, dict[str, int]]:
+    """The facets of `search.query.FACETS` from the main and the fresh-subset answers."""
+    distribution = main.get("facetDistribution") or {}
+    facets = {name: dict(distribution.get(field, {})) for name, field in FACET_FIELDS.items()}
+    statuses = dict((fresh_counts.get("facetDistribution") or {}).get("status", {}))
+    unknown = total - int(fresh_counts["totalHits"])
+    if unknown:
+        statuses[UNKNOWN_STATUS] = unknown
+    facets["status"] = statuses
+    return facets
+
+
+def to_hit(data: dict[str, Any], now: datetime, near: Point | None) -> Hit:
+    """A result item from a stored document, with its figure judged at `now`."""
+    valid_until = data.get("valid_until_ts")
+    is_fresh = valid_until is not None and valid_until > epoch(now)
+    has_figure = data.get("status", NONE_BUCKET) != NONE_BUCKET
+    measured_at = data.get("measured_at")
+    distance = None
+    geo = data.get("_geo")
+    if near is not None and geo:
+        # Computed here, as the embedded engine does, rather than from Meilisearch's
+        # `_geoDistance` (whole metres, and given only when sorting by distance).
+        exact = distance_km(near.lat, near.lon, float(geo["lat"]), float(geo["lng"]))
+        distance = round(exact, DISTANCE_DECIMALS)
+    return Hit(
+        id=int(data["id"]),
+        name=data["name"],
+        kind=OfferKind(data["kind"]),
+        organisation=data["organisation"],
+        municipality=data.get("municipality"),
+        status=data["status"] if is_fresh else UNKNOWN_STATUS,
+        open_places=data.get("open_places") if is_fresh else None,
+        total_wait_weeks=data.get("total_wait_weeks") if is_fresh else None,
+        measured_at=datetime.fromisoformat(measured_at) if measured_at else None,
+        stale=has_figure and not is_fresh,
+        distance_km=distance,
+    )

@@ -1,0 +1,61 @@
+"""Which backend answers, and what happens when it cannot.
+
+Meilisearch (when `MEILI_URL` is set) answers searches; the database index is always kept
+too and answers when Meilisearch is unreachable, with `degraded` set. Without Meilisearch
+the embedded engine answers: SQLite FTS5, or plain substring matching on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.config import Settings
+from search.backend import SearchBackend, SearchUnavailableError
+from search.meili import MeiliBackend
+from search.query import SearchQuery, SearchResult
+from search.sqlindex import SqlIndex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Search:
+    """The configured backends: `primary` answers, `fallback` stands in when it is down."""
+
+    primary: SearchBackend
+    fallback: SearchBackend | None = None
+
+    @property
+    def backends(self) -> list[SearchBackend]:
+        """Every index the relay keeps up to date (the fallback first: it is local)."""
+        return [b for b in (self.fallback, self.primary) if b is not None]
+
+    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+        try:
+            return self.primary.search(query, now)
+        except SearchUnavailableError as error:
+            if self.fallback is None:
+                raise
+            log.warning("search engine unavailable, answering from the database: %s", error)
+            return dataclasses.replace(self.fallback.search(query, now), degraded=True)
+
+
+def make_search(settings: Settings, session_factory: sessionmaker[Session]) -> Search:
+    """The search set-up the settings ask for."""
+    dialect = session_factory.kw["bind"].dialect.name if "bind" in session_factory.kw else ""
+    database = SqlIndex(session_factory, text_mode="fts" if dialect == "sqlite" else "substring")
+    if not settings.meili_url:
+        return Search(primary=database)
+    meili = MeiliBackend(
+        settings.meili_url,
+        settings.meili_key.get_secret_value() if settings.meili_key else None,
+        index=settings.meili_index,
+        timeout=settings.meili_timeout_seconds,
+    )
+    fallback = SqlIndex(session_factory, text_mode="substring")
+    return Search(primary=meili, fallback=fallback)

@@ -1,0 +1,339 @@
+"""The SQL half of the database index, the same for both text modes: filters, facets,
+sorts and distance over `search_document`, with the semantics of `search.query`.
+
+Freshness is decided here, in SQL, from the query's `now`: a figure is fresh while
+`valid_until > now`; a stale or missing figure has status "unknown", no known wait and no
+known places.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import typing
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import FromClause, Join
+
+from directory.db import UTCDateTime
+from directory.enums import AvailabilityStatus, OfferKind
+from directory.geo import EARTH_RADIUS_KM
+from directory.search_index import IndexedDocument as Doc
+from directory.search_index import IndexedValue
+from search.query import FACETS, NONE_BUCKET, UNKNOWN_STATUS, Point, SearchQuery, Sort
+
+RADIANS = math.pi / 180
+MATH_READY = "plekwijzer_math_functions"  # in Connection.info: functions checked
+# The parts of the combined answer of `facets_and_page`.
+CODES, MUNICIPALITIES, PAGE = "codes", "municipalities", "page"
+# Facet codes: each packed field is a digit of this base (0 = none or unknown).
+CODE_WIDTH = 32
+KINDS = [kind.value for kind in OfferKind]
+STATUSES = [status.value for status in AvailabilityStatus]
+STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
+
+
+class OuterFirstJoin(Join):
+    """An inner join whose left side drives: `CROSS JOIN ... ON` on SQLite, where that
+    fixes the join order, a plain `JOIN` elsewhere.
+
+    SQLite's planner, left to itself, may walk a whole index of the right side (all of
+    `search_document`, or all municipality values) and probe the left side per row, when
+    the left side is a handful of FTS5 matches or matched rows."""
+
+    inherit_cache = True
+
+
+@compiles(OuterFirstJoin)
+def _compile_outer_first_join(join: OuterFirstJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left, right = compiler.process(join.left, **kw), compiler.process(join.right, **kw)
+    del kw["asfrom"]
+    assert join.onclause is not None
+    operator = "CROSS JOIN" if compiler.dialect.name == "sqlite" else "JOIN"
+    return f"{left} {operator} {right} ON {compiler.process(join.onclause, **kw)}"
+
+
+def is_fresh(now: datetime) -> ColumnElement[bool]:
+    """The document has a figure that is still valid at `now` (NULL counts as not)."""
+    return Doc.valid_until > literal(now, UTCDateTime())
+
+
+def has_places(now: datetime) -> ColumnElement[bool]:
+    """A fresh figure with at least one open place (never NULL)."""
+    return case((and_(is_fresh(now), Doc.open_places > 0), True), else_=False)
+
+
+def known_wait(now: datetime) -> ColumnElement[int]:
+    """The total wait in weeks when fresh and known, else NULL."""
+    return case((is_fresh(now), Doc.total_wait_weeks), else_=None)
+
+
+def closeness(point: Point) -> ColumnElement[float]:
+    """The haversine of the angle between `point` and the main location: it grows with the
+    distance, so it sorts and filters like it, with fewer functions per row. NULL without
+    coordinates. Uses sin and cos: built into PostgreSQL; on SQLite they must be there or
+    be registered (`search.sqlindex`)."""
+    lat0, lon0 = point.lat * RADIANS, point.lon * RADIANS
+    half_dlat = (Doc.lat * RADIANS - lat0) / 2
+    half_dlon = (Doc.lon * RADIANS - lon0) / 2
+    return cast(
+        func.sin(half_dlat) * func.sin(half_dlat)
+        + math.cos(lat0) * func.cos(Doc.lat * RADIANS) * func.sin(half_dlon) * func.sin(half_dlon),
+        Float,
+    )
+
+
+def distance_km(point: Point) -> ColumnElement[float]:
+    """Great-circle (haversine) distance from `point` to the main location in km; NULL
+    without coordinates. Also needs sqrt and asin."""
+    root = func.sqrt(closeness(point))
+    # Rounding can push the root a hair above 1 for antipodes; asin would fail there.
+    bounded = case((root > 1.0, 1.0), else_=root)
+    return cast(2 * EARTH_RADIUS_KM * func.asin(bounded), Float)
+
+
+def ensure_math_functions(connection: Connection) -> None:
+    """SQLite has sin, cos, asin and sqrt only when built with its math functions (3.35+,
+    optional): register Python ones on connections that lack them."""
+    if connection.info.get(MATH_READY):
+        return
+    raw = typing.cast(sqlite3.Connection, connection.connection.dbapi_connection)
+    try:
+        raw.execute("SELECT sin(0.5), cos(0.5), asin(0.5), sqrt(0.5)").fetchall()
+    except sqlite3.OperationalError:
+        for name, function in (
+            ("sin", math.sin),
+            ("cos", math.cos),
+            ("asin", math.asin),
+            ("sqrt", math.sqrt),
+        ):
+            raw.create_function(name, 1, _null_safe(function), deterministic=True)
+    connection.info[MATH_READY] = True
+
+
+def _null_safe(function: Callable[[float], float]) -> Callable[[float | None], float | None]:
+    return lambda value: None if value is None else function(value)
+
+
+def conditions(
+    query: SearchQuery, now: datetime, text: ColumnElement[bool] | None
+) -> list[ColumnElement[bool]]:
+    """The WHERE clause of `query` (its terms are ANDed); `text` is the text mode's own
+    condition, if the query has words."""
+    where: list[ColumnElement[bool]] = [] if text is None else [text]
+    if query.kinds:
+        where.append(Doc.kind.in_([kind.value for kind in query.kinds]))
+    if query.clusters:
+        where.append(Doc.cluster.in_(query.clusters))
+    if query.ijw_categories:
+        where.append(Doc.ijw_category.in_(query.ijw_categories))
+    if query.age is not None:
+        where.append(or_(Doc.min_age.is_(None), Doc.min_age <= query.age))
+        where.append(or_(Doc.max_age.is_(None), Doc.max_age >= query.age))
+    if query.municipality is not None:
+        where.append(_has_value("municipalities", query.municipality))
+    if query.contracted_by is not None:
+        where.append(_has_value("contracted_by", query.contracted_by))
+    if query.max_wait_weeks is not None:
+        where.append(known_wait(now) <= query.max_wait_weeks)
+    if query.has_places is not None:
+        where.append(has_places(now) == query.has_places)
+    if query.accepts_pgb is not None:
+        where.append(Doc.accepts_pgb == query.accepts_pgb)
+    if query.near is not None and query.radius_km is not None:
+        where += _within(query.near, query.radius_km)
+    return where
+
+
+def _has_value(field: str, value: str) -> ColumnElement[bool]:
+    return Doc.id.in_(
+        select(IndexedValue.offer_id).where(
+            IndexedValue.field == field, IndexedValue.value == value
+        )
+    )
+
+
+def _within(point: Point, radius_km: float) -> list[ColumnElement[bool]]:
+    # A bounding box first, so the index on lat narrows the rows the haversine runs on.
+    angle = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(angle) * 1.0001
+    box = [Doc.lat.between(point.lat - dlat, point.lat + dlat)]
+    cos_lat = math.cos(point.lat * RADIANS)
+    if angle < math.pi / 2 and math.sin(angle) < cos_lat:
+        dlon = math.degrees(math.asin(math.sin(angle) / cos_lat)) * 1.0001
+        if point.lon - dlon >= -180 and point.lon + dlon <= 180:
+            box.append(Doc.lon.between(point.lon - dlon, point.lon + dlon))
+    half_angle = min(angle / 2, math.pi / 2)
+    return [*box, closeness(point) <= math.sin(half_angle) ** 2]
+
+
+def sort_keys(
+    query: SearchQuery, now: datetime, score: ColumnElement[float] | None
+) -> list[tuple[ColumnElement[Any], bool]]:
+    """What `query` sorts on before the offer id, each with whether it is descending
+    (NULLs always come last). `score` is the text relevance (lower is better) when the text
+    mode has one; without it, relevance is id order, as is distance without a point."""
+    if query.sort is Sort.RELEVANCE and score is not None:
+        return [(score, False)]
+    if query.sort is Sort.WAIT:
+        return [(known_wait(now), False)]
+    if query.sort is Sort.DISTANCE and query.near is not None:
+        return [(closeness(query.near), False)]
+    if query.sort is Sort.UPDATED:
+        return [(Doc.measured_at.expression, True)]
+    return []
+
+
+def facet_code(now: datetime) -> ColumnElement[int | None]:
+    """Kind, cluster, iJw category and status (as of `now`) packed in one integer, so the
+    facets other than municipality need one GROUP BY on one number (`unpack_facets`)."""
+    kind = case({kind.value: code for code, kind in enumerate(OfferKind)}, value=Doc.kind, else_=0)
+    status = case(
+        (is_fresh(now), case(STATUS_CODES, value=Doc.status, else_=0)),
+        else_=0,
+    )
+    ijw = func.coalesce(Doc.ijw_category + 1, 0)
+    cluster = func.coalesce(Doc.cluster + 1, 0)
+    return ((ijw * CODE_WIDTH + cluster) * CODE_WIDTH + kind) * CODE_WIDTH + status
+
+
+def unpack_facets(code: int) -> dict[str, str]:
+    """The facet buckets packed by `facet_code`."""
+    rest, status = divmod(code, CODE_WIDTH)
+    rest, kind = divmod(rest, CODE_WIDTH)
+    ijw, cluster = divmod(rest, CODE_WIDTH)
+    return {
+        "kind": KINDS[kind],
+        "cluster": str(cluster - 1) if cluster else NONE_BUCKET,
+        "ijw_category": str(ijw - 1) if ijw else NONE_BUCKET,
+        "status": STATUSES[status - 1] if status else UNKNOWN_STATUS,
+    }
+
+
+def facets_and_page(
+    connection: Connection,
+    *,
+    source: FromClause,
+    where: list[ColumnElement[bool]],
+    keys: list[tuple[ColumnElement[Any], bool]],
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> tuple[int, dict[str, dict[str, int]], list[int]]:
+    """The exact total, the facet counts of the whole result and the ids of one page, in
+    one statement: the matching rows are read once into a materialised CTE, then grouped
+    (by facet code, by municipality) and sorted for the page (every order ends with the id).
+
+    The municipality facet counts every municipality an offer has a location in, as the
+    `municipality` filter matches, so choosing a bucket gives exactly its count; "none" is
+    for offers without a location.
+    """
+    matched = (
+        select(
+            Doc.id,
+            facet_code(now).label("code"),
+            Doc.municipality,
+            Doc.several_municipalities,
+            *(key.label(f"sort_{n}") for n, (key, _) in enumerate(keys)),
+        )
+        .select_from(source)
+        .where(*where)
+        .cte("matched")
+        .prefix_with("MATERIALIZED")
+    )
+    page = (
+        select(matched.c.id, *(matched.c[f"sort_{n}"] for n in range(len(keys))))
+        .order_by(*_ordering(matched, keys))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    # Rows of the answer: (part, municipality, code or page position, count or offer id).
+    statement = union_all(
+        select(
+            literal(CODES, String()).label("part"),
+            cast(null(), String).label("municipality"),
+            matched.c.code,
+            cast(func.count(), Integer).label("number"),
+        ).group_by(matched.c.code),
+        # Every offer counts in the municipality of its main location ("none" without
+        # one), and the few in several municipalities also in their others.
+        select(
+            literal(MUNICIPALITIES, String()),
+            matched.c.municipality,
+            cast(null(), Integer),
+            cast(func.count(), Integer),
+        ).group_by(matched.c.municipality),
+        select(
+            literal(MUNICIPALITIES, String()),
+            IndexedValue.value,
+            cast(null(), Integer),
+            cast(func.count(), Integer),
+        )
+        .select_from(
+            OuterFirstJoin(
+                matched,
+                IndexedValue,
+                and_(
+                    IndexedValue.offer_id == matched.c.id,
+                    IndexedValue.field == "municipalities",
+                    IndexedValue.value != matched.c.municipality,
+                ),
+            )
+        )
+        .where(matched.c.several_municipalities)
+        .group_by(IndexedValue.value),
+        # The page's rows keep their order through the UNION by their position.
+        select(
+            literal(PAGE, String()),
+            cast(null(), String),
+            cast(func.row_number().over(order_by=_ordering(page, keys)), Integer),
+            page.c.id,
+        ),
+    )
+    facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    positions: list[tuple[int, int]] = []
+    for part, municipality, code, number in connection.execute(statement):
+        if part == PAGE:
+            positions.append((code, number))
+        elif part == MUNICIPALITIES:
+            bucket = municipality or NONE_BUCKET
+            facets["municipality"][bucket] = facets["municipality"].get(bucket, 0) + number
+        else:
+            for facet, bucket in unpack_facets(code).items():
+                facets[facet][bucket] = facets[facet].get(bucket, 0) + number
+    total = sum(facets["kind"].values())
+    return total, facets, [offer_id for _, offer_id in sorted(positions)]
+
+
+def _ordering(
+    rows: FromClause, keys: list[tuple[ColumnElement[Any], bool]]
+) -> list[ColumnElement[Any]]:
+    order = [
+        rows.c[f"sort_{n}"].desc().nulls_last()
+        if descending
+        else rows.c[f"sort_{n}"].asc().nulls_last()
+        for n, (_, descending) in enumerate(keys)
+    ]
+    return [*order, rows.c.id.asc()]

@@ -1,0 +1,131 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.db import unit_of_work
+from directory.models import IndexOutbox
+from search.backend import SearchUnavailableError
+from search.query import SearchQuery
+from search.sqlindex import SqlIndex
+from sync.relay import catalogue_fingerprint, rebuild_index, relay_once, repair_drift
+from tests.factories import create_offer, create_report
+
+
+def pending(session: Session) -> int:
+    query = select(func.count()).select_from(IndexOutbox).where(IndexOutbox.processed_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def found(index: SqlIndex, now: datetime, **query: object) -> list[int]:
+    return [hit.id for hit in index.search(SearchQuery(per_page=100, **query), now).items]  # type: ignore[arg-type]
+
+
+def test_a_published_change_reaches_the_index_on_the_next_pass(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = SqlIndex(session_factory, text_mode="substring")
+    offer = create_offer(session, name="Ambulante hulp Kralingen")
+    create_report(session, offer, now=now, intake_wait_weeks=2, treatment_wait_weeks=3)
+    session.commit()
+    assert offer.id not in found(index, now)
+    result = relay_once(session_factory, [index], now)
+    assert result.upserted >= 1
+    assert pending(session) == 0
+    hits = index.search(SearchQuery(q="kralingen"), now).items
+    assert [(hit.id, hit.total_wait_weeks) for hit in hits] == [(offer.id, 5)]
+
+
+def test_a_deleted_offer_leaves_the_index(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = SqlIndex(session_factory, text_mode="substring")
+    offer = create_offer(session)
+    create_report(session, offer, now=now)
+    session.commit()
+    relay_once(session_factory, [index], now)
+    offer.deleted_at = now
+    session.add(IndexOutbox(offer_id=offer.id, operation="delete", created_at=now))
+    session.commit()
+    assert relay_once(session_factory, [index], now).deleted == 1
+    assert offer.id not in found(index, now)
+
+
+class Unreachable:
+    """An index that is down, as Meilisearch is when its server stopped."""
+
+    name = "down"
+
+    def upsert(self, documents: object) -> None:
+        raise SearchUnavailableError("connection refused")
+
+    def delete(self, offer_ids: object) -> None:
+        raise SearchUnavailableError("connection refused")
+
+
+def test_changes_wait_while_an_index_is_down_and_none_is_lost(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = SqlIndex(session_factory, text_mode="substring")
+    offer = create_offer(session)
+    create_report(session, offer, now=now, intake_wait_weeks=1, treatment_wait_weeks=1)
+    session.commit()
+    before = pending(session)
+    failed = relay_once(session_factory, [index, Unreachable()], now)  # type: ignore[list-item]
+    assert failed.failed
+    assert pending(session) == before  # still queued, with the attempt counted
+    attempts = session.scalars(select(IndexOutbox.attempts).where(IndexOutbox.offer_id == offer.id))
+    assert set(attempts) == {1}
+    assert relay_once(session_factory, [index], now).processed == before
+    assert pending(session) == 0
+
+
+def test_replaying_a_pass_changes_nothing(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = SqlIndex(session_factory, text_mode="substring")
+    offer = create_offer(session)
+    create_report(session, offer, now=now)
+    session.commit()
+    relay_once(session_factory, [index], now)
+    first = index.fingerprint()
+    session.add(IndexOutbox(offer_id=offer.id, operation="upsert", created_at=now))
+    session.commit()
+    relay_once(session_factory, [index], now)
+    assert index.fingerprint() == first
+
+
+def test_drift_between_catalogue_and_index_is_found_and_repaired(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = SqlIndex(session_factory, text_mode="substring")
+    offers = [create_offer(session) for _ in range(3)]
+    session.commit()
+    rebuild_index(session_factory, index, now)
+    assert not repair_drift(session_factory, index, now)
+    index.delete([offers[0].id])  # lost, as if a write never reached the index
+    assert repair_drift(session_factory, index, now)
+    count, checksum = catalogue_fingerprint(session_factory, now)
+    assert (index.fingerprint().count, index.fingerprint().checksum) == (count, checksum)
+
+
+def test_changes_made_during_a_rebuild_are_sent_again_after_it(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    offer = create_offer(session)
+    session.commit()
+
+    class BusyIndex(SqlIndex):
+        """While it rebuilds, a provider publishes and the relay sends that to the old index."""
+
+        def rebuild(self, batches: Any, on_progress: Any = None) -> None:
+            with unit_of_work(session_factory) as other:
+                other.add(IndexOutbox(offer_id=offer.id, operation="upsert", created_at=now))
+            relay_once(session_factory, [self], now)
+            super().rebuild(batches, on_progress)
+
+    index = BusyIndex(session_factory, text_mode="substring")
+    relay_once(session_factory, [index], now)
+    rebuild_index(session_factory, index, now)
+    assert pending(session) == 1  # queued again: the swap may have dropped it
