@@ -123,7 +123,8 @@ def measure_lag(factory: sessionmaker[Session], backend: SearchBackend, runs: in
                     default_validity=timedelta(days=31),
                 )  # fmt: skip
             started = time.perf_counter()
-            query = SearchQuery(max_wait_weeks=weeks, sort=Sort.WAIT, per_page=100)
+            # Generated names end in "(synthetisch 00042)": the id finds exactly this offer.
+            query = SearchQuery(q=f"{offer_id:05d}")
             while True:
                 hits = backend.search(query, datetime.now(UTC)).items
                 if any(h.id == offer_id and h.total_wait_weeks == weeks for h in hits):

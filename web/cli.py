@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory, unit_of_work
@@ -29,8 +30,9 @@ from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
 from directory.synthetic import DEFAULT_SEED
 from providers.keys import SCOPES, create_key, revoke_key
+from search.backend import SearchUnavailableError
 from search.meili import MeiliBackend
-from search.service import make_search
+from search.service import Search, make_search
 from sync.relay import RelayThread, rebuild_index, repair_drift
 from web.app import create_app
 
@@ -93,6 +95,8 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         _load_or_refresh_demo(engine)
     # The embedded default keeps its search index current itself; elsewhere the worker does.
     app = create_app(settings, engine=engine, relay=embedded)
+    if embedded:
+        _repair_indexes(app.state.session_factory, app.state.search)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port)
 
 
@@ -144,9 +148,9 @@ def worker() -> None:
     relay.start()
     console.print("Worker started: relaying catalogue changes to the search index.")
     try:
+        _repair_indexes(factory, search)
         while not stop.wait(DRIFT_CHECK_SECONDS):
-            for backend in search.backends:
-                repair_drift(factory, backend, datetime.now(UTC))
+            _repair_indexes(factory, search)
             if isinstance(search.primary, MeiliBackend):
                 search.primary.cleanup_tasks()
     except KeyboardInterrupt:
@@ -154,6 +158,17 @@ def worker() -> None:
     finally:
         relay.stop()
     console.print("Worker stopped.")
+
+
+def _repair_indexes(factory: sessionmaker[Session], search: Search) -> None:
+    """Rebuild any index that does not match the catalogue (after `generate`, an upgrade
+    that added the index, or a lost write); a running relay keeps the rest current."""
+    for backend in search.backends:
+        try:
+            if repair_drift(factory, backend, datetime.now(UTC)):
+                console.print(f"Search index {backend.name} was rebuilt to match the catalogue.")
+        except SearchUnavailableError as error:
+            console.print(f"Search index {backend.name} is unavailable: {error}", markup=False)
 
 
 @main.command()

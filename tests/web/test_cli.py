@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -6,10 +7,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from directory.config import get_settings
-from directory.db import make_engine
+from directory.db import make_engine, make_session_factory
 from directory.models import ApiClient, Offer
 from directory.reference.models import Municipality
 from providers.keys import hash_key
+from search.query import SearchQuery
+from search.sqlindex import SqlIndex
 from web.cli import main
 
 
@@ -113,3 +116,16 @@ def test_a_key_is_printed_once_stored_only_as_a_hash_and_revocable(database: str
     unknown = runner.invoke(main, ["keys", "create", "--org", "99999"])
     assert unknown.exit_code == 2
     assert "organisation 99999 does not exist" in unknown.output
+
+
+def test_reindex_makes_generated_offers_searchable(database: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["generate", "--offers", "120"]).exit_code == 0
+    result = runner.invoke(main, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 120 offers" in result.output
+    engine = make_engine(database)
+    index = SqlIndex(make_session_factory(engine), text_mode="fts")
+    found = index.search(SearchQuery(q="synthetisch", per_page=1), datetime.now(UTC))
+    engine.dispose()
+    assert found.total == 120
