@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     provider_rate_per_minute: int = Field(default=600, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     max_bulk_body_bytes: int = Field(default=20_000_000, ge=1_000)
+    # Public search and offer reads per minute per client address.
+    public_rate_per_minute: int = Field(default=600, ge=1)
     # Public waiting-list look-ups per minute per client address (guessing codes is slow).
     waitlist_lookups_per_minute: int = Field(default=10, ge=1)
 
@@ -47,12 +49,16 @@ class Settings(BaseSettings):
     meili_key: SecretStr | None = Field(default=None, validation_alias="MEILI_MASTER_KEY")
     meili_index: str = Field(default="offers", pattern=r"^[A-Za-z0-9_-]{1,100}$")
     meili_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
-    # How often the outbox relay looks for changes to send to the index.
+    # How often the outbox relay looks for changes to send to the index, and how often
+    # every index is compared with the catalogue and repaired.
     index_poll_seconds: float = Field(default=0.2, gt=0, le=60)
+    index_repair_seconds: float = Field(default=300, ge=10)
 
     # National default waiting norm (Treeknorm): weeks to intake + weeks to treatment.
     norm_intake_weeks: int = Field(default=4, ge=0)
     norm_treatment_weeks: int = Field(default=10, ge=0)
+    # PGB alternatives are offers within this distance of the municipality's centre.
+    signal_max_distance_km: float = Field(default=25.0, gt=0, le=500)
 
     @property
     def availability_validity(self) -> timedelta:

@@ -46,6 +46,10 @@ class SearchBackend(Protocol):
         """Count and checksum of what the index holds now."""
         ...
 
+    def digests(self) -> dict[int, str]:
+        """The digest of every stored document, by offer id (for repairing drift)."""
+        ...
+
     def rebuild(
         self,
         batches: Iterable[Sequence[SearchDocument]],

@@ -3,8 +3,8 @@
 A document holds what filters, facets, sorts and result items need, so a backend never
 joins. Freshness is not stored as a flag: `valid_until` is compared with the query's `now`,
 so a figure turns unknown at the right moment without re-indexing. Contracts are stored
-as the municipalities with a contract valid on the day the document was built; documents
-are rebuilt when a contract starts or ends (see `sync`).
+as the municipalities with a contract valid on the day the document was built; the
+periodic drift repair (`sync.relay.repair_drift`) re-sends documents that time changed.
 """
 
 from __future__ import annotations

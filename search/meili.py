@@ -118,13 +118,14 @@ class MeiliBackend:
         # The client's timeout is typed int but handed to requests, which takes seconds.
         self._client = Client(self.url, api_key, timeout=cast(int, timeout))
         self._ready = False
+        self._searchable = False
 
     # -- SearchBackend ------------------------------------------------------------------
 
     def search(self, query: SearchQuery, now: datetime) -> SearchResult:
         """Answer `query` as `search.query` defines it (one round trip, two for a `wait`
         page that runs past the known waits)."""
-        self._ensure_ready()
+        self._ensure_searchable()
         plan = meili_query.plan(query, now)
         queries = [plan.main, plan.fresh] + ([plan.known] if plan.known else [])
         answers = self._multi_search(queries)
@@ -163,9 +164,13 @@ class MeiliBackend:
 
     def fingerprint(self) -> Fingerprint:
         """Count and checksum of the stored documents (from the digest each one carries)."""
+        digests = self.digests()
+        return Fingerprint(count=len(digests), checksum=index_checksum(digests.items()))
+
+    def digests(self) -> dict[int, str]:
+        """The digest each stored document carries, by offer id."""
         self._ensure_ready()
-        digests = [(int(doc["id"]), str(doc["digest"])) for doc in self._documents()]
-        return Fingerprint(count=len(digests), checksum=index_checksum(digests))
+        return {int(doc["id"]): str(doc["digest"]) for doc in self._documents()}
 
     def rebuild(
         self,
@@ -237,13 +242,23 @@ class MeiliBackend:
             raise SearchUnavailableError(f"Meilisearch at {self.url} is unreachable") from error
 
     def _ensure_ready(self) -> None:
-        """Create the index and apply the settings, once per process."""
+        """Create the index and apply the settings, once per process (writers only)."""
         if self._ready:
             return
         if not self._index_exists(self.index):
             self._wait(self._create_index(self.index))
         self._apply_settings(self.index)
-        self._ready = True
+        self._ready = self._searchable = True
+
+    def _ensure_searchable(self) -> None:
+        """Searches never create the index or change settings (a visitor would wait for
+        it, or get an empty answer that looks complete): a missing index is "unavailable",
+        so the database answers until the worker has filled it again."""
+        if self._searchable:
+            return
+        if not self._index_exists(self.index):
+            raise SearchUnavailableError(f"Meilisearch at {self.url} has no index {self.index}")
+        self._searchable = True
 
     def _index_exists(self, uid: str) -> bool:
         try:
@@ -345,8 +360,8 @@ class MeiliBackend:
         except ValueError as error:
             if getattr(error.__cause__, "code", None) != "index_not_found":
                 raise
-            # Deleted behind our back: set it up again next time, answer from elsewhere now.
-            self._ready = False
+            # Deleted behind our back: writers set it up again, the database answers now.
+            self._ready = self._searchable = False
             raise SearchUnavailableError(
                 f"Meilisearch at {self.url} has no index {self.index}"
             ) from error

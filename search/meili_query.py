@@ -18,7 +18,7 @@ from directory.enums import OfferKind
 from directory.geo import distance_km
 from search.documents import SearchDocument, document_digest
 from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort
-from search.text import compound_words, normalise, stop_words, words
+from search.text import compound_words, normalise, query_text, stop_words, words
 
 # Facets of `search.query.FACETS` by the document field that holds them ("status" is
 # counted separately: it depends on `now`).
@@ -162,9 +162,10 @@ def text_of(query: SearchQuery) -> str:
     complete), or "" when every word is a stop word, which matches everything (as in the
     embedded engine; Meilisearch would search for the stop words then)."""
     ignored = stop_words()
-    if all(word in ignored for word in words(query.q)):
+    text = query_text(query.q)
+    if all(word in ignored for word in words(text)):
         return ""
-    return query.q
+    return text
 
 
 def sort_of(query: SearchQuery) -> list[str] | None:

@@ -18,8 +18,8 @@ from directory.geo import find_place
 from directory.models import Location
 from search.query import Point
 
-COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-PC4 = re.compile(r"^\s*([1-9]\d{3})\s*(?:[A-Za-z]{2})?\s*$")
+COORDINATES = re.compile(r"^\s*(-?[0-9]{1,2}(?:\.[0-9]+)?)\s*,\s*(-?[0-9]{1,3}(?:\.[0-9]+)?)\s*$")
+PC4 = re.compile(r"^\s*([1-9][0-9]{3})\s*(?:[A-Za-z]{2})?\s*$")
 
 
 def resolve_near(session: Session, text: str) -> Point:
@@ -33,7 +33,9 @@ def resolve_near(session: Session, text: str) -> Point:
         digits = match.group(1)
         lat, lon = session.execute(
             select(func.avg(Location.lat), func.avg(Location.lon)).where(
-                Location.postcode.startswith(digits), Location.lat.is_not(None)
+                Location.postcode.startswith(digits),
+                Location.lat.is_not(None),
+                Location.deleted_at.is_(None),
             )
         ).one()
         if lat is None or lon is None:

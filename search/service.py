@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,12 +24,18 @@ from search.sqlindex import SqlIndex
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Search:
-    """The configured backends: `primary` answers, `fallback` stands in when it is down."""
+    """The configured backends: `primary` answers, `fallback` stands in when it is down.
+
+    After a failure the primary is left alone for `pause_seconds`, so a hanging engine
+    does not cost every visitor the full timeout.
+    """
 
     primary: SearchBackend
     fallback: SearchBackend | None = None
+    pause_seconds: float = 10.0
+    _resume_at: float = 0.0
 
     @property
     def backends(self) -> list[SearchBackend]:
@@ -36,11 +43,14 @@ class Search:
         return [b for b in (self.fallback, self.primary) if b is not None]
 
     def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+        if self.fallback is not None and time.monotonic() < self._resume_at:
+            return dataclasses.replace(self.fallback.search(query, now), degraded=True)
         try:
             return self.primary.search(query, now)
         except SearchUnavailableError as error:
             if self.fallback is None:
                 raise
+            self._resume_at = time.monotonic() + self.pause_seconds
             log.warning("search engine unavailable, answering from the database: %s", error)
             return dataclasses.replace(self.fallback.search(query, now), degraded=True)
 

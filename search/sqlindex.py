@@ -180,10 +180,14 @@ class SqlIndex:
 
     def fingerprint(self) -> Fingerprint:
         """Count and checksum (over id and digest) of the stored documents."""
+        digests = self.digests()
+        return Fingerprint(len(digests), index_checksum(digests.items()))
+
+    def digests(self) -> dict[int, str]:
+        """The digest of every stored document, by offer id."""
         with unit_of_work(self._sessions, read_only=True) as session:
-            rows = session.execute(select(Doc.id, Doc.digest).order_by(Doc.id))
-            digests = [(offer_id, digest) for offer_id, digest in rows]
-        return Fingerprint(len(digests), index_checksum(digests))
+            rows = session.execute(select(Doc.id, Doc.digest))
+            return {offer_id: digest for offer_id, digest in rows}
 
     # --- writing --------------------------------------------------------------------------
 

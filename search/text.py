@@ -45,6 +45,18 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+# Meilisearch reads at most ten words of a query; every backend does the same.
+MAX_QUERY_WORDS = 10
+
+
+def query_text(q: str) -> str:
+    """What a search is for, the same for every backend: its first ten normalised words,
+    with no operator syntax left (`-word`, `"phrase"`, `^`, `*`, `NEAR(` are plain words
+    here), and a trailing space kept when the user ended the last word."""
+    kept = " ".join(words(q)[:MAX_QUERY_WORDS])
+    return f"{kept} " if kept and q[-1:].isspace() else kept
+
+
 # --- word lists ---------------------------------------------------------------------------
 
 
@@ -221,6 +233,7 @@ def parse_query(q: str) -> list[QueryPart]:
     """Split what a user typed into parts. Synonym phrases are found first (longest
     first); stop words are dropped, so a query of only stop words matches everything; the
     last word is a prefix unless the query ends with a space."""
+    q = query_text(q)
     tokens = words(q)
     if not tokens:
         return []

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,10 +23,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.db import unit_of_work
 from directory.models import IndexOutbox
 from search.backend import SearchBackend, SearchUnavailableError
-from search.documents import all_offer_ids, build_documents, document_digest, index_checksum
+from search.documents import (
+    SearchDocument,
+    all_offer_ids,
+    build_documents,
+    document_digest,
+    index_checksum,
+)
 
 log = logging.getLogger(__name__)
 BATCH = 1_000
+MAX_ATTEMPTS = 5  # a change an index keeps refusing is set aside after this many tries
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -60,25 +69,82 @@ def relay_once(
     upserts = [documents[offer_id] for offer_id in sorted(documents)]
     row_ids = [row_id for row_id, _ in pending]
     try:
-        for backend in backends:
-            if upserts:
-                backend.upsert(upserts)
-            if gone:
-                backend.delete(gone)
+        _send(backends, upserts, gone)
     except SearchUnavailableError as error:
         log.warning("search index unavailable, %d changes wait: %s", len(row_ids), error)
-        with unit_of_work(session_factory) as session:
-            session.execute(
-                update(IndexOutbox)
-                .where(IndexOutbox.id.in_(row_ids))
-                .values(attempts=IndexOutbox.attempts + 1, last_error=str(error)[:2000])
-            )
+        _count_attempt(session_factory, row_ids, str(error))
         return RelayPass(0, 0, 0, failed=True)
+    except Exception:  # a change an index refuses must not hold up all the others
+        log.exception("an index refused a batch; sending its changes one by one")
+        return _one_by_one(session_factory, backends, pending, documents, now)
+    _mark_done(session_factory, row_ids, now)
+    return RelayPass(len(row_ids), len(upserts), len(gone))
+
+
+def _send(
+    backends: Sequence[SearchBackend], upserts: list[SearchDocument], gone: list[int]
+) -> None:
+    for backend in backends:
+        if upserts:
+            backend.upsert(upserts)
+        if gone:
+            backend.delete(gone)
+
+
+def _one_by_one(
+    session_factory: sessionmaker[Session],
+    backends: Sequence[SearchBackend],
+    pending: Sequence[Any],
+    documents: dict[int, SearchDocument],
+    now: datetime,
+) -> RelayPass:
+    """Send each offer's change on its own; a change refused MAX_ATTEMPTS times is set
+    aside (processed, with its error kept in `last_error`) so the queue moves on."""
+    done: list[int] = []
+    upserted = deleted = 0
+    for row_id, offer_id in pending:
+        document = documents.get(offer_id)
+        try:
+            _send(backends, [document] if document else [], [] if document else [offer_id])
+        except SearchUnavailableError as error:
+            _count_attempt(session_factory, [row_id], str(error))
+            return RelayPass(len(done), upserted, deleted, failed=True)
+        except Exception as error:
+            attempts = _count_attempt(session_factory, [row_id], repr(error))
+            if attempts >= MAX_ATTEMPTS:
+                log.error("giving up on index change %d (offer %d): %r", row_id, offer_id, error)
+                done.append(row_id)
+            continue
+        done.append(row_id)
+        upserted += document is not None
+        deleted += document is None
+    _mark_done(session_factory, done, now)
+    return RelayPass(len(done), upserted, deleted)
+
+
+def _count_attempt(session_factory: sessionmaker[Session], row_ids: list[int], error: str) -> int:
+    """Count a failed attempt on the rows; returns the highest attempt count among them."""
+    with unit_of_work(session_factory) as session:
+        session.execute(
+            update(IndexOutbox)
+            .where(IndexOutbox.id.in_(row_ids))
+            .values(attempts=IndexOutbox.attempts + 1, last_error=error[:2000])
+        )
+        return (
+            session.scalar(
+                select(func.max(IndexOutbox.attempts)).where(IndexOutbox.id.in_(row_ids))
+            )
+            or 0
+        )
+
+
+def _mark_done(session_factory: sessionmaker[Session], row_ids: list[int], now: datetime) -> None:
+    if not row_ids:
+        return
     with unit_of_work(session_factory) as session:
         session.execute(
             update(IndexOutbox).where(IndexOutbox.id.in_(row_ids)).values(processed_at=now)
         )
-    return RelayPass(len(row_ids), len(upserts), len(gone))
 
 
 def catalogue_fingerprint(session_factory: sessionmaker[Session], now: datetime) -> tuple[int, str]:
@@ -116,26 +182,43 @@ def rebuild_index(
 
 def repair_drift(
     session_factory: sessionmaker[Session], backend: SearchBackend, now: datetime
-) -> bool:
-    """Compare the catalogue with the index (count and checksum); rebuild on a difference.
-    Returns whether a repair was needed."""
-    count, checksum = catalogue_fingerprint(session_factory, now)
-    indexed = backend.fingerprint()
-    if (indexed.count, indexed.checksum) == (count, checksum):
-        return False
-    log.warning(
-        "search index %s drifted (%d documents, catalogue has %d): rebuilding",
-        backend.name,
-        indexed.count,
-        count,
-    )
-    rebuild_index(session_factory, backend, now)
-    return True
+) -> int:
+    """Compare every document the catalogue gives now with the index's digests; send the
+    ones that differ or are missing, and remove the ones no longer in the catalogue.
+
+    This also brings in what time alone changes: a contract that started or ended, and a
+    headline combined from location figures of which one expired. Returns how many
+    documents were repaired (0: no drift)."""
+    indexed = backend.digests()
+    seen: set[int] = set()
+    repaired = 0
+    with unit_of_work(session_factory, read_only=True) as session:
+        for ids in all_offer_ids(session):
+            documents = build_documents(session, ids, today=now.date(), now=now)
+            seen.update(documents)
+            changed = [
+                doc for offer_id, doc in documents.items()
+                if indexed.get(offer_id) != document_digest(doc)
+            ]  # fmt: skip
+            if changed:
+                backend.upsert(changed)
+                repaired += len(changed)
+    extra = sorted(set(indexed) - seen)
+    if extra:
+        backend.delete(extra)
+    if repaired or extra:
+        log.warning(
+            "search index %s drifted: %d documents sent again, %d removed",
+            backend.name,
+            repaired,
+            len(extra),
+        )
+    return repaired + len(extra)
 
 
 class RelayThread(threading.Thread):
     """Runs `relay_once` every `interval` seconds until stopped; backs off while an index
-    is unavailable."""
+    is unavailable. With `repair_every`, also repairs drift that often (and at start)."""
 
     def __init__(
         self,
@@ -143,15 +226,28 @@ class RelayThread(threading.Thread):
         backends: Sequence[SearchBackend],
         clock: Callable[[], datetime],
         interval: float,
+        repair_every: float | None = None,
     ) -> None:
         super().__init__(name="outbox-relay", daemon=True)
         self.session_factory, self.backends = session_factory, backends
-        self.clock, self.interval = clock, interval
+        self.clock, self.interval, self.repair_every = clock, interval, repair_every
         self.stopped = threading.Event()
+        self._next_repair = time.monotonic()
+
+    def _repair_if_due(self) -> None:
+        if self.repair_every is None or time.monotonic() < self._next_repair:
+            return
+        self._next_repair = time.monotonic() + self.repair_every
+        for backend in self.backends:
+            try:
+                repair_drift(self.session_factory, backend, self.clock())
+            except Exception:  # an index that is down is repaired on a later round
+                log.exception("drift repair of %s failed", backend.name)
 
     def run(self) -> None:
         wait = self.interval
         while not self.stopped.wait(wait):
+            self._repair_if_due()
             try:
                 result = relay_once(self.session_factory, self.backends, self.clock())
             except Exception:  # a failed pass is logged and retried, never fatal

@@ -48,7 +48,11 @@ def create_app(
         thread = None
         if relay:
             thread = RelayThread(
-                session_factory, search.backends, clock, settings.index_poll_seconds
+                session_factory,
+                search.backends,
+                clock,
+                settings.index_poll_seconds,
+                repair_every=settings.index_repair_seconds,
             )
             thread.start()
         try:
@@ -80,4 +84,5 @@ def create_app(
     app.state.search = search
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)
+    app.state.public_limiter = RateLimiter(settings.public_rate_per_minute)
     return app

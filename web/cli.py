@@ -37,7 +37,7 @@ from sync.relay import RelayThread, rebuild_index, repair_drift
 from web.app import create_app
 
 console = Console(stderr=True)
-DRIFT_CHECK_SECONDS = 3600
+TASK_CLEANUP_SECONDS = 3600
 
 
 class Commands(click.Group):
@@ -135,22 +135,25 @@ def reindex() -> None:
 
 @main.command()
 def worker() -> None:
-    """The background process: keeps the search indexes current (outbox relay) and
-    checks them against the catalogue every hour. Stop it with Ctrl-C or SIGTERM."""
+    """The background process: keeps the search indexes current (outbox relay), repairs
+    drift every PLEKWIJZER_INDEX_REPAIR_SECONDS, and removes finished Meilisearch tasks
+    hourly. Stop it with Ctrl-C or SIGTERM."""
     settings = get_settings()
     factory = make_session_factory(_engine())
     search = make_search(settings, factory)
     relay = RelayThread(
-        factory, search.backends, lambda: datetime.now(UTC), settings.index_poll_seconds
+        factory,
+        search.backends,
+        lambda: datetime.now(UTC),
+        settings.index_poll_seconds,
+        repair_every=settings.index_repair_seconds,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     relay.start()
     console.print("Worker started: relaying catalogue changes to the search index.")
     try:
-        _repair_indexes(factory, search)
-        while not stop.wait(DRIFT_CHECK_SECONDS):
-            _repair_indexes(factory, search)
+        while not stop.wait(TASK_CLEANUP_SECONDS):
             if isinstance(search.primary, MeiliBackend):
                 search.primary.cleanup_tasks()
     except KeyboardInterrupt:
@@ -161,12 +164,12 @@ def worker() -> None:
 
 
 def _repair_indexes(factory: sessionmaker[Session], search: Search) -> None:
-    """Rebuild any index that does not match the catalogue (after `generate`, an upgrade
-    that added the index, or a lost write); a running relay keeps the rest current."""
+    """Repair any index that does not match the catalogue (after `generate`, an upgrade
+    that added the index, or a lost write) before serving; the relay keeps it so."""
     for backend in search.backends:
         try:
-            if repair_drift(factory, backend, datetime.now(UTC)):
-                console.print(f"Search index {backend.name} was rebuilt to match the catalogue.")
+            if repaired := repair_drift(factory, backend, datetime.now(UTC)):
+                console.print(f"Search index {backend.name}: {repaired} documents repaired.")
         except SearchUnavailableError as error:
             console.print(f"Search index {backend.name} is unavailable: {error}", markup=False)
 

@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from directory.enums import OfferKind
 from directory.errors import InvalidDataError, InvalidParam
-from providers.http import json_response, now_of, path_id, transact
+from providers.http import client_address, json_response, now_of, path_id, transact
+from providers.ratelimit import RateLimiter
 from search.places import resolve_near
 from search.query import MAX_PER_PAGE, Point, SearchQuery, SearchResult, Sort
 from search.service import Search
@@ -25,7 +26,8 @@ from web.public_schemas import OfferHit, SearchAnswer
 
 T = TypeVar("T")
 CACHE = {"Cache-Control": "public, max-age=30"}
-MUNICIPALITY = re.compile(r"^GM\d{4}$")
+MUNICIPALITY = re.compile(r"^GM[0-9]{4}$")
+DIGITS = re.compile(r"-?[0-9]{1,9}")
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -59,6 +61,9 @@ class _Reader:
 
 def _int_between(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
+        # int() also takes "١٠" and " 10 ": only ASCII digits are a number here.
+        if not DIGITS.fullmatch(raw):
+            raise ValueError(raw)
         value = int(raw)
         if not low <= value <= high:
             raise ValueError(raw)
@@ -152,6 +157,12 @@ def result_json(result: SearchResult, query: SearchQuery) -> dict[str, Any]:
     return answer.model_dump(mode="json", exclude=exclude)
 
 
+def count_request(request: Request) -> None:
+    """Count a read against the caller's address (429 with Retry-After past the limit)."""
+    limiter: RateLimiter = request.app.state.public_limiter
+    limiter.hit(f"ip:{client_address(request)}", now_of(request))
+
+
 def search_of(request: Request) -> Search:
     search: Search = request.app.state.search
     return search
@@ -159,8 +170,9 @@ def search_of(request: Request) -> Search:
 
 async def search_offers(request: Request) -> Response:
     """`GET /api/v1/offers`: search with filters, facets and sorting."""
-    query, near = parse_query(request.query_params)
     now = now_of(request)
+    count_request(request)
+    query, near = parse_query(request.query_params)
 
     def work(session: Session) -> dict[str, Any]:
         point: Point | None = resolve_near(session, near) if near else None
@@ -172,8 +184,9 @@ async def search_offers(request: Request) -> Response:
 
 async def get_offer(request: Request) -> Response:
     """`GET /api/v1/offers/{id}`: one offer with locations, figures, contracts, history."""
-    offer_id = path_id(request)
     now = now_of(request)
+    count_request(request)
+    offer_id = path_id(request)
 
     def work(session: Session) -> dict[str, Any]:
         return offer_detail.offer_json(session, offer_id, now)

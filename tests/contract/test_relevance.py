@@ -16,6 +16,7 @@ import pytest
 
 from search.backend import SearchBackend
 from search.query import SearchQuery
+from tests.conftest import NOW
 from tests.contract.fixture import ALL_IDS, search_all
 
 RELEVANCE_CASES: list[tuple[str, int, set[int], set[int]]] = [
@@ -124,3 +125,30 @@ def test_the_database_fallback_matches_substrings(
     substring_backend: SearchBackend, q: str, expected: list[int]
 ) -> None:
     assert search_all(substring_backend, SearchQuery(q=q)) == expected
+
+
+# Operator syntax means nothing here: every backend reads the same plain words.
+PLAIN_WORDS = [
+    ("-zorgboerderij", "zorgboerderij"),
+    ('"dagbesteding boerderij"', "dagbesteding boerderij"),
+    ("^autisme", "autisme"),
+    ("autisme*", "autisme"),
+]
+
+
+@pytest.mark.parametrize(("typed", "plain"), PLAIN_WORDS, ids=[typed for typed, _ in PLAIN_WORDS])
+def test_search_syntax_is_read_as_plain_words(
+    backend: SearchBackend, typed: str, plain: str
+) -> None:
+    as_typed = backend.search(SearchQuery(q=typed, per_page=100), NOW)
+    as_plain = backend.search(SearchQuery(q=plain, per_page=100), NOW)
+    assert [hit.id for hit in as_typed.items] == [hit.id for hit in as_plain.items]
+    assert as_typed.facets == as_plain.facets
+
+
+def test_words_after_the_tenth_are_ignored(backend: SearchBackend) -> None:
+    ten = " ".join(["autisme"] * 10)
+    assert (
+        backend.search(SearchQuery(q=f"{ten} xyzzyq"), NOW).total
+        == backend.search(SearchQuery(q=ten), NOW).total
+    )

@@ -30,6 +30,7 @@ from tests.factories import (
     create_organisation,
     create_report,
 )
+from tests.search.conftest import meili_server
 
 FRESH_UNTIL = NOW + timedelta(days=10)
 STALE_SINCE = NOW - timedelta(days=1)
@@ -458,3 +459,17 @@ def test_a_small_search_takes_milliseconds_not_a_nagle_stall(meili: MeiliBackend
         timings.append(time.perf_counter() - started)
 
     assert sorted(timings)[len(timings) // 2] < 0.02
+
+
+def test_a_lost_index_answers_unavailable_not_empty_until_it_is_filled_again(
+    meili: MeiliBackend,
+) -> None:
+    meili.upsert([make_document(1)])
+    client = Client(*meili_server(), timeout=5)
+    client.wait_for_task(client.delete_index(meili.index).task_uid, interval_in_ms=5)
+    with pytest.raises(SearchUnavailableError):
+        meili.search(SearchQuery(), NOW)
+    with pytest.raises(SearchUnavailableError):  # and it stays so: searches create nothing
+        meili.search(SearchQuery(), NOW)
+    meili.upsert([make_document(1)])  # the worker's repair fills it again
+    assert meili.search(SearchQuery(), NOW).total == 1

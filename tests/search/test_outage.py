@@ -79,6 +79,7 @@ def test_search_degrades_while_meilisearch_is_down_and_catches_up_after(
     settings = Settings(_env_file=None, MEILI_URL=private_meili.url, MEILI_MASTER_KEY=KEY)
     app = create_app(settings, session_factory=session_factory, clock=lambda: now)
     search = app.state.search
+    search.pause_seconds = 0  # this test restarts the engine at once; no pause in between
     offer = create_offer(session, name="Zorgboerderij De Wilgenhoeve")
     create_report(session, offer, now=now, intake_wait_weeks=20, treatment_wait_weeks=10)
     session.commit()

@@ -9,7 +9,13 @@ from directory.models import IndexOutbox
 from search.backend import SearchUnavailableError
 from search.query import SearchQuery
 from search.sqlindex import SqlIndex
-from sync.relay import catalogue_fingerprint, rebuild_index, relay_once, repair_drift
+from sync.relay import (
+    MAX_ATTEMPTS,
+    catalogue_fingerprint,
+    rebuild_index,
+    relay_once,
+    repair_drift,
+)
 from tests.factories import create_offer, create_report
 
 
@@ -129,3 +135,33 @@ def test_changes_made_during_a_rebuild_are_sent_again_after_it(
     relay_once(session_factory, [index], now)
     rebuild_index(session_factory, index, now)
     assert pending(session) == 1  # queued again: the swap may have dropped it
+
+
+class RefusesOne(SqlIndex):
+    """An index that refuses one offer's document (as Meilisearch refuses a bad one)."""
+
+    refused = -1
+
+    def upsert(self, documents: Any) -> None:
+        if any(document.id == self.refused for document in documents):
+            raise ValueError("invalid document")
+        super().upsert(documents)
+
+
+def test_a_change_an_index_keeps_refusing_is_set_aside_and_the_rest_goes_through(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = RefusesOne(session_factory, text_mode="substring")
+    bad, good = create_offer(session), create_offer(session)
+    create_report(session, bad, now=now)
+    create_report(session, good, now=now)
+    session.commit()
+    index.refused = bad.id
+    first = relay_once(session_factory, [index], now)
+    assert first.upserted == 1  # the good one is not held up
+    assert good.id in found(index, now)
+    for _ in range(MAX_ATTEMPTS - 1):
+        relay_once(session_factory, [index], now)
+    assert pending(session) == 0  # set aside after MAX_ATTEMPTS, its error kept
+    kept = session.scalars(select(IndexOutbox.last_error).where(IndexOutbox.offer_id == bad.id))
+    assert all("invalid document" in (error or "") for error in kept)

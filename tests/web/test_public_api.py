@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from directory.config import Settings
 from directory.enums import OfferKind, SchoolType
-from sync.relay import rebuild_index
+from sync.relay import rebuild_index, relay_once
 from tests.factories import (
     create_contract,
     create_location,
@@ -190,3 +190,28 @@ def test_search_keeps_working_from_the_database_when_meilisearch_is_down(
         body = api.get(OFFERS, params={"q": "werkplaats"}).json()
     assert body["degraded"] is True
     assert [item["id"] for item in body["items"]] == [offer.id]
+
+
+def test_a_providers_published_wait_is_what_parents_find(
+    app: Starlette, api: TestClient, session: Session, now: datetime
+) -> None:
+    from providers.keys import create_key
+
+    organisation = create_organisation(session, name="Stichting Kompasnest")
+    offer = create_offer(session, organisation, name="Dagbehandeling Kompasnest")
+    _, key = create_key(session, organisation.id, ["availability:write"], "rooster", now)
+    session.commit()
+    published = api.post(
+        f"/api/v1/provider/offers/{offer.id}/availability",
+        json={
+            "status": "waitlist",
+            "measured_at": now.isoformat(),
+            "intake_wait_weeks": 3,
+            "treatment_wait_weeks": 9,
+        },
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert published.status_code == 201, published.text
+    relay_once(app.state.session_factory, app.state.search.backends, now)
+    found = api.get(OFFERS, params={"q": "kompasnest"}).json()
+    assert [(item["id"], item["total_wait_weeks"]) for item in found["items"]] == [(offer.id, 12)]
