@@ -33,6 +33,7 @@ from providers.waitlist import MAX_MINT
 from web.api_examples import AVAILABILITY_EXAMPLE, BULK_EXAMPLE, LOCATION_EXAMPLE, OFFER_EXAMPLE
 from web.api_operations import CSV, HTML, PAGING, PROVIDER, Operation, QueryParam
 from web.public_calls import PUBLIC_OPERATIONS
+from web.signals_api import SIGNAL_OPERATIONS
 
 
 class HealthOut(BaseModel):
@@ -393,3 +394,4 @@ OPERATIONS: list[Operation] = [
 
 # The public search API lives beside its own models.
 OPERATIONS += PUBLIC_OPERATIONS
+OPERATIONS += SIGNAL_OPERATIONS

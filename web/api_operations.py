@@ -116,6 +116,7 @@ TAGS: dict[str, tuple[str, str]] = {
     "locations": ("Locaties", "Locations"),
     "waitlist": ("Wachtlijstposities", "Waiting-list positions"),
     "audit": ("Wijzigingslog", "Change log"),
+    "signals": ("Signalen (openbaar)", "Signals (public)"),
 }
 
 # status: (Dutch, English); every error is application/problem+json.

@@ -20,7 +20,7 @@ from providers import routes as provider_routes
 from providers.ratelimit import RateLimiter
 from search.service import make_search
 from sync.relay import RelayThread
-from web import api_docs, health, openapi, public_api
+from web import api_docs, health, openapi, public_api, signals_api
 from web.problems import EXCEPTION_HANDLERS
 
 
@@ -68,6 +68,7 @@ def create_app(
             Route("/api/v1/openapi.json", openapi.openapi, methods=["GET"]),
             Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
             *public_api.routes,
+            *signals_api.routes,
             *provider_routes.routes,
             *bulk_routes.routes,
             *waitlist_routes.routes,

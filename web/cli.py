@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from directory.generate import generate_catalogue
 from directory.migrate import upgrade
 from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
+from directory.signal_service import EvaluationSummary, evaluate_signals
 from directory.synthetic import DEFAULT_SEED
 from providers.keys import SCOPES, create_key, revoke_key
 from search.backend import SearchUnavailableError
@@ -107,9 +109,41 @@ def _load_or_refresh_demo(engine: Engine) -> None:
             shift = refresh_demo(session, now)
             if shift:
                 console.print(f"Demo figures moved {shift.days} days forward to stay current.")
+                _print_signals(_evaluate_signals(session, now))
             return
         result = load_demo(session, now)
+        signals = _evaluate_signals(session, now)
     console.print(f"Demo catalogue loaded: {result.offers} offers.")
+    _print_signals(signals)
+
+
+def _evaluate_signals(session: Session, now: datetime) -> EvaluationSummary:
+    settings = get_settings()
+    return evaluate_signals(
+        session,
+        now=now,
+        today=now.date(),
+        default_norm=settings.default_norm,
+        max_distance_km=settings.signal_max_distance_km,
+    )
+
+
+def _print_signals(summary: EvaluationSummary) -> None:
+    console.print(
+        f"Signals: {summary.evaluated} municipality/category pairs evaluated, "
+        f"{summary.opened} opened, {summary.resolved} resolved, {summary.updated} updated."
+    )
+
+
+@main.command("evaluate-signals")
+def evaluate_signals_command() -> None:
+    """Evaluate the PGB-route and education-gap signals of every municipality and
+    category now, and open or resolve them."""
+    started = time.perf_counter()
+    with unit_of_work(make_session_factory(_engine())) as session:
+        summary = _evaluate_signals(session, datetime.now(UTC))
+    _print_signals(summary)
+    console.print(f"Done in {time.perf_counter() - started:.2f} s.")
 
 
 @main.command()
@@ -187,11 +221,14 @@ def demo() -> None:
     engine = _engine()
     _prepare(engine)
     with unit_of_work(make_session_factory(engine)) as session:
-        result = load_demo(session, datetime.now(UTC))
+        now = datetime.now(UTC)
+        result = load_demo(session, now)
+        signals = _evaluate_signals(session, now)
     console.print(
         f"Demo catalogue loaded: {result.offers} offers from {result.organisations} "
         f"organisations, {result.reports} availability reports, {result.contracts} contracts."
     )
+    _print_signals(signals)
 
 
 @main.command()

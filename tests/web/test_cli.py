@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory
-from directory.models import ApiClient, Offer
+from directory.models import ApiClient, Offer, Signal
 from directory.reference.models import Municipality
 from providers.keys import hash_key
 from search.query import SearchQuery
@@ -129,3 +129,18 @@ def test_reindex_makes_generated_offers_searchable(database: str) -> None:
     found = index.search(SearchQuery(q="synthetisch", per_page=1), datetime.now(UTC))
     engine.dispose()
     assert found.total == 120
+
+
+def test_the_demo_opens_signals_and_a_second_evaluation_changes_nothing(database: str) -> None:
+    runner = CliRunner()
+    loaded = runner.invoke(main, ["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    engine = make_engine(database)
+    with engine.connect() as connection:
+        kinds = sorted(connection.scalars(select(Signal.kind).where(Signal.state == "open")))
+    engine.dispose()
+    assert "pgb_route" in kinds
+    assert "education_gap" in kinds
+    again = runner.invoke(main, ["evaluate-signals"])
+    assert again.exit_code == 0, again.output
+    assert "0 opened" in again.output

@@ -1,0 +1,113 @@
+"""Shapes of the signals API's answers (the source of their OpenAPI schemas)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SignalItem(BaseModel):
+    """One PGB-route or education-gap signal for a municipality and category."""
+
+    id: int
+    kind: Literal["pgb_route", "education_gap"] = Field(
+        description="pgb_route for youth care and day programmes; education_gap for "
+        "special education, which has no PGB."
+    )
+    state: Literal["open", "resolved"]
+    municipality: str = Field(description="CBS code, GMxxxx.")
+    category: str = Field(
+        description='"ijw:45", "day_programme:dagbesteding", "education:cluster-3:so", '
+        '"education:sbo".',
+        examples=["ijw:45"],
+    )
+    opened_at: datetime = Field(description="When the gap (last) opened.")
+    resolved_at: datetime | None = Field(description="When it closed; null while open.")
+
+
+class SignalList(BaseModel):
+    """`GET /api/v1/signals`: one page, newest opened first."""
+
+    items: list[SignalItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class NormOut(BaseModel):
+    """The waiting norm the signal was judged by, and where it was set."""
+
+    intake_weeks: int
+    treatment_weeks: int
+    total_weeks: int
+    source: str = Field(
+        description='"municipality:GM0599", "jeugdregio:JZ31", "national:<category>" or '
+        '"default" (4 + 10 weeks).'
+    )
+
+
+class EvidenceOut(BaseModel):
+    """One contracted offer (for education: a school place within reach) and why it can
+    or cannot start within the norm. A stale figure never counts as available."""
+
+    offer_id: int
+    name: str | None = Field(description="Null when the offer was deleted since.")
+    status: str = Field(description="Its last status, or unknown when nothing was published.")
+    open_places: int | None
+    total_wait_weeks: int | None
+    fresh: bool
+    valid_until: datetime | None
+    available: bool
+    reason_code: str = Field(
+        description="no_figure, stale, closed, open_places, wait_unknown, within_norm or over_norm."
+    )
+    reason: str
+
+
+class AlternativeOut(BaseModel):
+    """A non-contracted offer that accepts a PGB, has a fresh figure and can start within
+    the norm, near the municipality. The municipality may refuse a PGB that costs more."""
+
+    offer_id: int
+    name: str | None
+    wait_weeks: int = Field(description="0 with open places, else the total wait.")
+    total_wait_weeks: int | None
+    open_places: int | None
+    distance_km: float = Field(description="From the municipality's centre, 0.1 km.")
+    tariff_cents: int | None
+    tariff_unit: str | None
+    contracted_tariff_cents: int | None = Field(
+        description="The cheapest contracted tariff in the same unit."
+    )
+    tariff_difference_cents: int | None
+    costs_more: bool | None = Field(description="Null when the tariffs cannot be compared.")
+
+
+class TransitionOut(BaseModel):
+    """The signal opened or was resolved at this moment."""
+
+    state: Literal["open", "resolved"]
+    at: datetime
+
+
+class SignalDetail(SignalItem):
+    """`GET /api/v1/signals/{id}`: the signal with its evidence, alternatives, norm,
+    wording and every transition (how long the gap was open)."""
+
+    reason_code: str = Field(
+        description="none_within_norm, contracted_within_norm (resolved), or "
+        "no_contracted_offer (resolved: nothing is contracted any more)."
+    )
+    norm: NormOut
+    evidence: list[EvidenceOut]
+    alternatives: list[AlternativeOut] = Field(
+        description="The best ones by wait, then distance (at most 25)."
+    )
+    alternatives_total: int
+    text: dict[Literal["nl", "en"], str] = Field(
+        description="What the signal means. The PGB route *may* apply; it is not a promise."
+    )
+    transitions: list[TransitionOut]
+    updated_at: datetime
