@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import directory.jobs
 import directory.models
 import directory.reference.models  # noqa: F401
 from directory.db import Base, make_engine

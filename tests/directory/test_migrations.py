@@ -2,6 +2,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
+import directory.jobs  # noqa: F401 (its tables are part of the schema compared)
 from directory.migrate import heads
 from directory.models import Base
 from directory.search_index import autogenerate_includes
