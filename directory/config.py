@@ -60,6 +60,28 @@ class Settings(BaseSettings):
     # PGB alternatives are offers within this distance of the municipality's centre.
     signal_max_distance_km: float = Field(default=25.0, gt=0, le=500)
 
+    # The scheduler (sync/scheduler.py): a full signal evaluation this often; a look for
+    # changed availability, contracts and norms this often, re-evaluating only what they
+    # touch; freshness reminders daily at this hour (Europe/Amsterdam), this many days
+    # before a figure expires; queued notifications sent this often. The scheduler lock
+    # (a lease on SQLite) lapses this long after its holder stopped renewing it.
+    signal_evaluation_minutes: int = Field(default=15, ge=1, le=1440)
+    signal_change_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600)
+    reminder_days_before_expiry: int = Field(default=7, ge=1, le=90)
+    reminder_hour: int = Field(default=8, ge=0, le=23)
+    notification_send_seconds: float = Field(default=10.0, ge=1, le=3600)
+    scheduler_lease_seconds: int = Field(default=60, ge=10, le=3600)
+
+    # Notifications (sync.notify): e-mail through this SMTP server, webhooks with a timeout.
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "Plekwijzer <noreply@plekwijzer.nl>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+
     @property
     def availability_validity(self) -> timedelta:
         return timedelta(days=self.availability_validity_days)

@@ -31,6 +31,7 @@ from directory.models import (
     Signal,
     SignalTransition,
 )
+from directory.notifications import queue_signal_transitions
 from directory.rules import (
     Norm,
     resolve_norm,
@@ -237,6 +238,10 @@ class _Recorder:
                 if isinstance(instance, Signal):
                     self.session.expire(instance)
         self.session.flush()
+        # Subscribers hear of each change through the outbox, committed with it or not at all.
+        queue_signal_transitions(
+            self.session, {item["signal_id"]: item["state"] for item in self.transitions}, self.now
+        )
         return EvaluationSummary(self.evaluated, self.opened, self.resolved, self.updated)
 
 

@@ -13,7 +13,7 @@ import sqlite3
 import typing
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -51,6 +51,9 @@ CODE_WIDTH = 32
 KINDS = [kind.value for kind in OfferKind]
 STATUSES = [status.value for status in AvailabilityStatus]
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
+# Above this share of all documents in a radius's latitude band, a scan of the table is
+# faster than the index on lat (a lookup per row costs about four rows of a scan).
+WIDE_BAND = 0.2
 
 
 class OuterFirstJoin(Join):
@@ -137,10 +140,16 @@ def _null_safe(function: Callable[[float], float]) -> Callable[[float | None], f
 
 
 def conditions(
-    query: SearchQuery, now: datetime, text: ColumnElement[bool] | None
+    query: SearchQuery,
+    now: datetime,
+    text: ColumnElement[bool] | None,
+    *,
+    scan_box: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE clause of `query` (its terms are ANDed); `text` is the text mode's own
-    condition, if the query has words."""
+    condition, if the query has words. A radius adds only its bounding box here (tested
+    without the index on lat when `scan_box`, see `box_is_wide`): the exact test is
+    `radius`, which `facets_and_page` applies to the matched rows."""
     where: list[ColumnElement[bool]] = [] if text is None else [text]
     if query.kinds:
         where.append(Doc.kind.in_([kind.value for kind in query.kinds]))
@@ -162,7 +171,12 @@ def conditions(
     if query.accepts_pgb is not None:
         where.append(Doc.accepts_pgb == query.accepts_pgb)
     if query.near is not None and query.radius_km is not None:
-        where += _within(query.near, query.radius_km)
+        box = bounding_box(query.near, query.radius_km)
+        # `lat + 0` is the same number, but SQLite cannot look it up in the index.
+        lat = Doc.lat + 0 if scan_box else Doc.lat
+        where.append(lat.between(*box.lat))
+        if box.lon is not None:
+            where.append(Doc.lon.between(*box.lon))
     return where
 
 
@@ -174,18 +188,53 @@ def _has_value(field: str, value: str) -> ColumnElement[bool]:
     )
 
 
-def _within(point: Point, radius_km: float) -> list[ColumnElement[bool]]:
-    # A bounding box first, so the index on lat narrows the rows the haversine runs on.
+class Radius(NamedTuple):
+    """Rows whose `closeness` is at most `limit`: within a distance of a point."""
+
+    closeness: ColumnElement[float]
+    limit: float
+
+
+def radius(query: SearchQuery) -> Radius | None:
+    """The exact distance test of `query`, if it has a radius (its bounding box is in
+    `conditions`)."""
+    if query.near is None or query.radius_km is None:
+        return None
+    half_angle = min(query.radius_km / EARTH_RADIUS_KM / 2, math.pi / 2)
+    return Radius(closeness(query.near), math.sin(half_angle) ** 2)
+
+
+class Box(NamedTuple):
+    """The ranges of latitude and (unless it spans a pole or the antimeridian) longitude
+    around a radius."""
+
+    lat: tuple[float, float]
+    lon: tuple[float, float] | None
+
+
+def bounding_box(point: Point, radius_km: float) -> Box:
+    """A box around the radius: its ranges narrow the rows the haversine runs on."""
     angle = radius_km / EARTH_RADIUS_KM
     dlat = math.degrees(angle) * 1.0001
-    box = [Doc.lat.between(point.lat - dlat, point.lat + dlat)]
+    lon = None
     cos_lat = math.cos(point.lat * RADIANS)
     if angle < math.pi / 2 and math.sin(angle) < cos_lat:
         dlon = math.degrees(math.asin(math.sin(angle) / cos_lat)) * 1.0001
         if point.lon - dlon >= -180 and point.lon + dlon <= 180:
-            box.append(Doc.lon.between(point.lon - dlon, point.lon + dlon))
-    half_angle = min(angle / 2, math.pi / 2)
-    return [*box, closeness(point) <= math.sin(half_angle) ** 2]
+            lon = (point.lon - dlon, point.lon + dlon)
+    return Box((point.lat - dlat, point.lat + dlat), lon)
+
+
+def box_is_wide(connection: Connection, query: SearchQuery) -> bool:
+    """Whether so many documents lie in the latitude band of `query`'s radius that reading
+    the whole table beats looking each of them up through the index on lat. SQLite keeps
+    no statistics to tell, so count them (in the index alone: about a millisecond)."""
+    if query.near is None or query.radius_km is None:
+        return False
+    low, high = bounding_box(query.near, query.radius_km).lat
+    band = select(func.count()).select_from(Doc).where(Doc.lat.between(low, high))
+    total = connection.execute(select(func.count()).select_from(Doc)).scalar_one()
+    return connection.execute(band).scalar_one() > total * WIDE_BAND
 
 
 def sort_keys(
@@ -240,28 +289,42 @@ def facets_and_page(
     now: datetime,
     limit: int,
     offset: int,
+    within: Radius | None = None,
 ) -> tuple[int, dict[str, dict[str, int]], list[int]]:
     """The exact total, the facet counts of the whole result and the ids of one page, in
     one statement: the matching rows are read once into a materialised CTE, then grouped
     (by facet code, by municipality) and sorted for the page (every order ends with the id).
+    `within` is tested on the CTE's rows, so its trigonometry runs once per row even when
+    the distance is also a sort key.
 
     The municipality facet counts every municipality an offer has a location in, as the
     `municipality` filter matches, so choosing a bucket gives exactly its count; "none" is
     for offers without a location.
     """
-    matched = (
+    columns = [key.label(f"sort_{n}") for n, (key, _) in enumerate(keys)]
+    closeness = "closeness"  # the CTE's column `within` tests: a sort key's, if it is one
+    if within is not None:
+        sorted_by = [column.name for column in columns if column.element.compare(within.closeness)]
+        if sorted_by:
+            closeness = sorted_by[0]
+        else:
+            columns.append(within.closeness.label(closeness))
+    rows = (
         select(
             Doc.id,
             facet_code(now).label("code"),
             Doc.municipality,
             Doc.several_municipalities,
-            *(key.label(f"sort_{n}") for n, (key, _) in enumerate(keys)),
+            *columns,
         )
         .select_from(source)
         .where(*where)
         .cte("matched")
         .prefix_with("MATERIALIZED")
     )
+    matched: FromClause = rows
+    if within is not None:
+        matched = select(rows).where(rows.c[closeness] <= within.limit).subquery("within")
     page = (
         select(matched.c.id, *(matched.c[f"sort_{n}"] for n in range(len(keys))))
         .order_by(*_ordering(matched, keys))

@@ -102,14 +102,22 @@ class SqlIndex:
             if query.near is not None and self._dialect == "sqlite":
                 sqlfilters.ensure_math_functions(connection)
             source, condition, score = self._text(connection, query)
+            # Without FTS5 matches to drive the join, SQLite picks the index on lat for a
+            # radius, however much of the table its box holds.
+            scan_box = (
+                self._dialect == "sqlite"
+                and source is DOCUMENTS
+                and sqlfilters.box_is_wide(connection, query)
+            )
             total, facets, page_ids = sqlfilters.facets_and_page(
                 connection,
                 source=source,
-                where=sqlfilters.conditions(query, now, condition),
+                where=sqlfilters.conditions(query, now, condition, scan_box=scan_box),
                 keys=sqlfilters.sort_keys(query, now, score),
                 now=now,
                 limit=query.per_page,
                 offset=(query.page - 1) * query.per_page,
+                within=sqlfilters.radius(query),
             )
             items = self._hits(connection, page_ids, query.near, now)
         return SearchResult(items, total, query.page, query.per_page, facets)

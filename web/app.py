@@ -20,6 +20,7 @@ from providers import routes as provider_routes
 from providers.ratelimit import RateLimiter
 from search.service import make_search
 from sync.relay import RelayThread
+from sync.scheduler import make_scheduler
 from web import api_docs, health, openapi, public_api, signals_api
 from web.problems import EXCEPTION_HANDLERS
 
@@ -37,15 +38,15 @@ def create_app(
     relay: bool = False,
 ) -> Starlette:
     """Build the app. Tests pass their own `session_factory` (one rolled-back transaction)
-    and `clock`. With `relay`, the outbox relay runs inside this process (the embedded
-    default); otherwise `plekwijzer worker` runs it."""
+    and `clock`. With `relay`, the outbox relay and the scheduler run inside this process
+    (the embedded default); otherwise `plekwijzer worker` runs them."""
     if session_factory is None:
         session_factory = make_session_factory(engine or make_engine(settings.database_url))
     search = make_search(settings, session_factory)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        thread = None
+        thread = scheduler = None
         if relay:
             thread = RelayThread(
                 session_factory,
@@ -55,9 +56,13 @@ def create_app(
                 repair_every=settings.index_repair_seconds,
             )
             thread.start()
+            scheduler = make_scheduler(session_factory, settings, clock=clock)
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown()
             if thread is not None:
                 thread.stop()
 

@@ -36,6 +36,7 @@ from search.backend import SearchUnavailableError
 from search.meili import MeiliBackend
 from search.service import Search, make_search
 from sync.relay import RelayThread, rebuild_index, repair_drift
+from sync.scheduler import make_scheduler
 from web.app import create_app
 
 console = Console(stderr=True)
@@ -80,6 +81,8 @@ def main() -> None:
     youth care."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler logs every run of every job at INFO; the jobs log what they did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @main.command()
@@ -95,7 +98,8 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         _prepare(engine)
     if demo:
         _load_or_refresh_demo(engine)
-    # The embedded default keeps its search index current itself; elsewhere the worker does.
+    # The embedded default keeps its search index current and runs the scheduled jobs
+    # itself; elsewhere the worker does.
     app = create_app(settings, engine=engine, relay=embedded)
     if embedded:
         _repair_indexes(app.state.session_factory, app.state.search)
@@ -170,8 +174,9 @@ def reindex() -> None:
 @main.command()
 def worker() -> None:
     """The background process: keeps the search indexes current (outbox relay), repairs
-    drift every PLEKWIJZER_INDEX_REPAIR_SECONDS, and removes finished Meilisearch tasks
-    hourly. Stop it with Ctrl-C or SIGTERM."""
+    drift every PLEKWIJZER_INDEX_REPAIR_SECONDS, removes finished Meilisearch tasks hourly,
+    and runs the scheduled jobs (signals, reminders, notifications) while it holds the
+    scheduler lock: a second worker waits as a standby. Stop it with Ctrl-C or SIGTERM."""
     settings = get_settings()
     factory = make_session_factory(_engine())
     search = make_search(settings, factory)
@@ -182,10 +187,15 @@ def worker() -> None:
         settings.index_poll_seconds,
         repair_every=settings.index_repair_seconds,
     )
+    scheduler = make_scheduler(factory, settings, clock=lambda: datetime.now(UTC))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     relay.start()
-    console.print("Worker started: relaying catalogue changes to the search index.")
+    scheduler.start()
+    console.print(
+        "Worker started: relaying catalogue changes to the search index and running the "
+        "scheduled jobs (while this process holds the scheduler lock)."
+    )
     try:
         while not stop.wait(TASK_CLEANUP_SECONDS):
             if isinstance(search.primary, MeiliBackend):
@@ -193,6 +203,7 @@ def worker() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.shutdown()
         relay.stop()
     console.print("Worker stopped.")
 

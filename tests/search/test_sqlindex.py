@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.enums import AvailabilityStatus, DayProgrammeType, OfferKind, SchoolType
 from directory.geo import distance_km
 from directory.models import Offer
+from search import sqlfilters
 from search.backend import Fingerprint
 from search.documents import SearchDocument, build_documents, document_digest, index_checksum
 from search.query import Point, SearchQuery, SearchResult, Sort
@@ -289,6 +290,32 @@ def test_distance_sorts_and_filters_and_offers_without_coordinates_come_last(
     assert ids(within) == [offers["near"].id, offers["utrecht"].id]
     assert within.total == 2
     assert search(index, now).items[0].distance_km is None  # no point, no distance
+
+
+@sqlite_only
+def test_a_radius_finds_the_same_offers_by_scanning_as_through_the_index(
+    session: Session, index: SqlIndex, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    organisation = create_organisation(session)
+    spots = [(51.93, 4.48), (51.95, 4.30), (51.80, 4.47), (52.05, 4.60), UTRECHT, GRONINGEN]
+    offers = [
+        create_offer(
+            session,
+            organisation,
+            locations=[create_location(session, organisation, lat=lat, lon=lon)],
+        )
+        for lat, lon in spots
+    ]
+    index_offers(session, index, now, *offers)
+    query = SearchQuery(near=ROTTERDAM, radius_km=15, sort=Sort.DISTANCE)
+
+    answers = []
+    for share, wide in ((1.0, False), (0.0, True)):  # never / always wide enough to scan
+        monkeypatch.setattr(sqlfilters, "WIDE_BAND", share)
+        assert sqlfilters.box_is_wide(session.connection(), query) is wide
+        answers.append(index.search(query, now))
+    assert answers[0] == answers[1]
+    assert ids(answers[0]) == [offer.id for offer in offers[:3]]  # the fourth is 16 km away
 
 
 class SqliteWithoutMath(sqlite3.Connection):

@@ -1,0 +1,193 @@
+"""The notification outbox: what to send, queued in the transaction that caused it.
+
+Nothing here talks to the network. A notification row is written in the caller's unit of
+work, so it exists exactly when what it announces was committed; `sync.notify` sends due
+rows after the commit, retrying on the schedule of `next_attempt` until a row is sent or,
+after `MAX_ATTEMPTS`, set aside as dead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
+
+from directory.jobs import Notification, WebhookSubscription
+from directory.models import Signal
+from directory.signals import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+
+Channel = Literal["webhook", "email"]
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+
+# A receiver that is down overnight still gets its messages: the waits add up to ~14.5 h.
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=6)
+
+# Transition states of a signal (see directory.signal_service) and the events they raise.
+SIGNAL_EVENTS = {"open": "signal.opened", "resolved": "signal.resolved"}
+
+
+def next_attempt(attempts: int, now: datetime) -> datetime:
+    """When to try again after `attempts` failed attempts: 30 s, 1 min, 2 min, … doubling,
+    never more than 6 h apart."""
+    if attempts < 1:
+        return now
+    # Capping the exponent first keeps huge attempt counts from overflowing timedelta.
+    delay = FIRST_RETRY * (1 << min(attempts - 1, 20))
+    return now + min(delay, LONGEST_RETRY)
+
+
+def queue_notification(
+    session: Session,
+    *,
+    channel: Channel,
+    recipient: str,
+    event: str,
+    subject: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    webhook_id: int | None = None,
+    now: datetime,
+) -> int | None:
+    """Queue one notification in the caller's transaction, due at once.
+
+    Queueing the same `dedupe_key` again does nothing, also when two transactions race
+    (the unique key decides). Returns the new row's id, or None when it was already queued.
+    For e-mail, `payload["text"]` is the body (see `sync.notify`).
+    """
+    return queue_many(
+        session,
+        [
+            {
+                "channel": channel,
+                "recipient": recipient,
+                "event": event,
+                "subject": subject,
+                "payload": payload,
+                "dedupe_key": dedupe_key,
+                "webhook_id": webhook_id,
+            }
+        ],
+        now,
+    )[0]
+
+
+def queue_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> list[int | None]:
+    """`queue_notification` for several rows (keys as its arguments), one statement each."""
+    dialect = session.get_bind().dialect.name
+    ids: list[int | None] = []
+    for row in rows:
+        values = {**row, "state": PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now}
+        ids.append(session.scalar(_insert_unless_queued(dialect, values)))
+    return ids
+
+
+def _insert_unless_queued(dialect: str, values: dict[str, Any]) -> ReturningInsert[int]:
+    # The unique dedupe_key decides, also when two transactions race; both dialects spell
+    # it the same but their insert constructs are distinct classes.
+    if dialect == "postgresql":
+        statement = postgresql.insert(Notification).values(values)
+        return statement.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
+            Notification.id
+        )
+    lite = sqlite.insert(Notification).values(values)
+    return lite.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)
+
+
+def queue_signal_change(
+    session: Session, signal: Signal, transition_state: str, now: datetime
+) -> int:
+    """Queue a signed webhook call to every active subscription that wants this change.
+
+    A subscription matches when its municipality is the signal's (or it has none) and its
+    events are empty or name the event (`signal.opened`, `signal.resolved`). Queueing the
+    same change again does nothing. Returns how many notifications were new.
+    """
+    return queue_signal_changes(session, [(signal, transition_state)], now)
+
+
+def queue_signal_changes(
+    session: Session, changes: Iterable[tuple[Signal, str]], now: datetime
+) -> int:
+    """`queue_signal_change` for many changes, reading the subscriptions once."""
+    subscriptions = active_subscriptions(session)
+    if not subscriptions:
+        return 0
+    rows = [
+        _webhook_row(signal, state, subscription)
+        for signal, state in changes
+        for subscription in subscriptions
+        if _wants(subscription, signal.municipality_code, SIGNAL_EVENTS[state])
+    ]
+    return sum(1 for row_id in queue_many(session, rows, now) if row_id is not None)
+
+
+def queue_signal_transitions(session: Session, states: dict[int, str], now: datetime) -> int:
+    """`queue_signal_change` for signals by id (id -> the state each moved to); reads
+    nothing more when nobody subscribes."""
+    if not states or not active_subscriptions(session):
+        return 0
+    ids = sorted(states)
+    queued = 0
+    for start in range(0, len(ids), 1_000):
+        chunk = ids[start : start + 1_000]
+        signals = session.scalars(select(Signal).where(Signal.id.in_(chunk)).order_by(Signal.id))
+        queued += queue_signal_changes(
+            session, [(signal, states[signal.id]) for signal in signals], now
+        )
+    return queued
+
+
+def active_subscriptions(session: Session) -> list[WebhookSubscription]:
+    """Every active webhook subscription, oldest first."""
+    query = (
+        select(WebhookSubscription)
+        .where(WebhookSubscription.active.is_(True))
+        .order_by(WebhookSubscription.id)
+    )
+    return list(session.scalars(query))
+
+
+def signal_payload(signal: Signal, transition_state: str) -> dict[str, Any]:
+    """What a subscriber receives about a signal change; details are behind `link`."""
+    wording = EDUCATION_GAP_TEXT if signal.kind == "education_gap" else PGB_ROUTE_TEXT
+    return {
+        "signal_id": signal.id,
+        "kind": signal.kind,
+        "state": transition_state,
+        "municipality": signal.municipality_code,
+        "category": signal.category,
+        "opened_at": signal.opened_at.isoformat(),
+        "resolved_at": signal.resolved_at.isoformat() if signal.resolved_at else None,
+        "link": f"/api/v1/signals/{signal.id}",
+        # The route *may* apply; the municipality decides. Never worded as a right.
+        "wording": dict(wording),
+    }
+
+
+def _wants(subscription: WebhookSubscription, municipality: str, event: str) -> bool:
+    return subscription.municipality_code in (None, municipality) and (
+        not subscription.events or event in subscription.events
+    )
+
+
+def _webhook_row(signal: Signal, state: str, subscription: WebhookSubscription) -> dict[str, Any]:
+    event = SIGNAL_EVENTS[state]
+    return {
+        "channel": "webhook",
+        "recipient": subscription.url,
+        "event": event,
+        "subject": f"{event} {signal.kind} {signal.municipality_code} {signal.category}",
+        "payload": signal_payload(signal, state),
+        # One per episode: a signal that opens again later is a new event.
+        "dedupe_key": (
+            f"signal:{signal.id}:{state}:{signal.opened_at.isoformat()}:{subscription.id}"
+        ),
+        "webhook_id": subscription.id,
+    }
