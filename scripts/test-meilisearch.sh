@@ -81,6 +81,9 @@ fi
 # The package ships the binary without its executable bit.
 [ -x "$bin" ] || chmod +x "$bin"
 
+# Throwaway data: every test makes its own index, so a fresh start needs nothing from an
+# earlier run (whose server may have been killed mid-write).
+rm -rf "$data/data.ms" "$data/dumps" "$data/snapshots"
 mkdir -p "$data"
 # Detached, with every stream redirected, so `$(scripts/test-meilisearch.sh)` returns.
 setsid "$bin" \
