@@ -38,7 +38,10 @@ if [ ! -s "$data/PG_VERSION" ]; then
   [ "$(id -u)" = 0 ] && chown postgres: "$data"
   as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
-if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+  # Nothing answers, so a postmaster.pid left by a killed server is stale (its PID may
+  # belong to another process by now, which would stop PostgreSQL from starting).
+  rm -f "$data/postmaster.pid"
   # A throwaway server: durability settings off for speed, loopback only.
   as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -o \
     "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$data \
