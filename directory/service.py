@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from directory.models import (
     IndexOutbox,
     Offer,
 )
-from directory.rules import availability_scope, supersedes
+from directory.rules import ScopedFigures, availability_scope, supersedes
 
 # Clocks differ: a measurement a few minutes "in the future" is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -111,30 +111,40 @@ def record_availability(
     Returns the stored report and whether it became current.
     """
     items = [(offer_id, report)]
+    offers = lock_offers(session, {offer_id})
     problems = check_reports(
-        session,
         items,
+        offers,
         now=now,
         default_validity=default_validity,
         organisation_id=reporter.organisation_id,
     )
     if problems:
         raise InvalidDataError("the availability report is not valid", problems[0])
-    return apply_reports(session, items, reporter, now=now, default_validity=default_validity)[0]
+    applied = apply_reports(
+        session, items, offers, reporter, now=now, default_validity=default_validity
+    )
+    return applied[0]
+
+
+def lock_offers(session: Session, ids: set[int]) -> dict[int, Offer]:
+    """The live offers among `ids`, with their locations, locked until the transaction
+    ends: concurrent reports for one offer are serialised (PostgreSQL; SQLite has one
+    writer at a time anyway), so "current" cannot be lost and no offer is deleted between
+    `check_reports` and `apply_reports`."""
+    return _offers(session, ids, lock=True)
 
 
 def check_reports(
-    session: Session,
     items: Sequence[tuple[int, AvailabilityInput]],
+    offers: Mapping[int, Offer],
     *,
     now: datetime,
     default_validity: timedelta,
     organisation_id: int | None = None,
 ) -> dict[int, list[InvalidParam]]:
-    """Problems per item index (empty when all are valid). With `organisation_id`, offers
-    of other organisations count as unknown. The offers stay locked until the transaction
-    ends, so none is deleted between these checks and `apply_reports`."""
-    offers = _offers(session, {offer_id for offer_id, _ in items}, lock=True)
+    """Problems per item index (empty when all are valid), against the offers from
+    `lock_offers`. With `organisation_id`, offers of other organisations count as unknown."""
     problems: dict[int, list[InvalidParam]] = {}
     for index, (offer_id, report) in enumerate(items):
         offer = offers.get(offer_id)
@@ -152,15 +162,14 @@ def check_reports(
 def apply_reports(
     session: Session,
     items: Sequence[tuple[int, AvailabilityInput]],
+    offers: Mapping[int, Offer],
     reporter: Reporter,
     *,
     now: datetime,
     default_validity: timedelta,
 ) -> list[tuple[AvailabilityReport, bool]]:
-    """Store checked reports in order: history rows, current pointers, audit, outbox."""
-    # Locking the offers serialises concurrent reports for the same offer (PostgreSQL;
-    # SQLite has one writer at a time anyway), so "current" cannot be lost.
-    offers = _offers(session, {offer_id for offer_id, _ in items}, lock=True)
+    """Store checked reports in order: history rows, current pointers, audit, outbox.
+    `offers` are those `lock_offers` gave for the same transaction."""
     missing = {offer_id for offer_id, _ in items} - set(offers)
     if missing:  # only if the caller skipped check_reports
         raise InvalidDataError(
@@ -291,6 +300,19 @@ def report_snapshot(report: AvailabilityReport) -> dict[str, Any]:
         "location_id": report.location_id,
         "leerjaar": report.leerjaar,
     }
+
+
+def scoped_figures(scope: str, report: AvailabilityReport) -> ScopedFigures:
+    """What the rules read of a current report (see `rules.headline`)."""
+    return ScopedFigures(
+        scope=scope,
+        status=report.status,
+        open_places=report.open_places,
+        intake_wait_weeks=report.intake_wait_weeks,
+        treatment_wait_weeks=report.treatment_wait_weeks,
+        measured_at=report.measured_at,
+        valid_until=report.valid_until,
+    )
 
 
 @dataclass(frozen=True, slots=True)

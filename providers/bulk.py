@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,9 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
-from directory.models import ApiClient, IdempotencyRecord
+from directory.models import ApiClient, IdempotencyRecord, Offer
 from directory.rules import availability_scope
-from directory.service import AvailabilityInput, apply_reports, check_reports
+from directory.service import AvailabilityInput, apply_reports, check_reports, lock_offers
 from providers.schemas import BulkReport, BulkReportResult, BulkResult, BulkRowError
 from providers.service import availability_input, reporter_for
 
@@ -261,7 +262,7 @@ def prepare(body: bytes, media_type: str) -> Prepared:
 
 
 def check_upload(
-    session: Session,
+    offers: Mapping[int, Offer],
     client: ApiClient,
     prepared: Prepared,
     *,
@@ -275,8 +276,8 @@ def check_upload(
     typed, errors = prepared.typed, list(prepared.errors)
     items = [(report.offer_id, availability_input(report)) for _, report in typed]
     problems = check_reports(
-        session,
         items,
+        offers,
         now=now,
         default_validity=default_validity,
         organisation_id=client.organisation_id,
@@ -301,6 +302,7 @@ def check_upload(
 
 def apply_upload(
     session: Session,
+    offers: Mapping[int, Offer],
     client: ApiClient,
     items: list[tuple[int, int, AvailabilityInput]],
     *,
@@ -314,6 +316,7 @@ def apply_upload(
     stored = apply_reports(
         session,
         [(offer_id, report) for _, offer_id, report in items],
+        offers,
         reporter_for(client),
         now=now,
         default_validity=default_validity,
@@ -399,8 +402,12 @@ def upload(
         )
         session.add(record)
         session.flush()
-    items = check_upload(session, client, prepared, now=now, default_validity=default_validity)
-    result = apply_upload(session, client, items, now=now, default_validity=default_validity)
+    # Loaded and locked once, for the checks and the writes alike.
+    offers = lock_offers(session, {report.offer_id for _, report in prepared.typed})
+    items = check_upload(offers, client, prepared, now=now, default_validity=default_validity)
+    result = apply_upload(
+        session, offers, client, items, now=now, default_validity=default_validity
+    )
     answer = Answer(CREATED, result.model_dump(mode="json"))
     if record is not None:
         record.status_code = answer.status

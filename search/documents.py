@@ -31,6 +31,7 @@ from directory.models import (
 )
 from directory.reference.models import Cluster, IjwCategory, Municipality
 from directory.rules import ScopedFigures, headline
+from directory.service import scoped_figures
 
 CHUNK = 500
 
@@ -227,17 +228,7 @@ def _figures(session: Session, offer_ids: list[int]) -> dict[int, list[ScopedFig
     )
     result: dict[int, list[ScopedFigures]] = defaultdict(list)
     for scope, report in rows:
-        result[report.offer_id].append(
-            ScopedFigures(
-                scope=scope,
-                status=report.status,
-                open_places=report.open_places,
-                intake_wait_weeks=report.intake_wait_weeks,
-                treatment_wait_weeks=report.treatment_wait_weeks,
-                measured_at=report.measured_at,
-                valid_until=report.valid_until,
-            )
-        )
+        result[report.offer_id].append(scoped_figures(scope, report))
     return result
 
 

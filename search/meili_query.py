@@ -17,7 +17,7 @@ from typing import Any
 from directory.enums import OfferKind
 from directory.geo import distance_km
 from search.documents import SearchDocument, document_digest
-from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort
+from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort, judged_hit
 from search.text import compound_words, normalise, query_text, stop_words, words
 
 # Facets of `search.query.FACETS` by the document field that holds them ("status" is
@@ -41,7 +41,6 @@ HIT_FIELDS = [
     "valid_until_ts",
     "_geo",
 ]
-DISTANCE_DECIMALS = 1  # hits show distances to 0.1 km
 # Without it Meilisearch drops query words from the end until something matches, so
 # totals would depend on the engine; the embedded index also needs every word.
 MATCHING_STRATEGY = "all"
@@ -262,26 +261,24 @@ def facet_counts(
 def to_hit(data: dict[str, Any], now: datetime, near: Point | None) -> Hit:
     """A result item from a stored document, with its figure judged at `now`."""
     valid_until = data.get("valid_until_ts")
-    is_fresh = valid_until is not None and valid_until > epoch(now)
-    has_figure = data.get("status", NONE_BUCKET) != NONE_BUCKET
     measured_at = data.get("measured_at")
     distance = None
     geo = data.get("_geo")
     if near is not None and geo:
         # Computed here, as the embedded engine does, rather than from Meilisearch's
         # `_geoDistance` (whole metres, and given only when sorting by distance).
-        exact = distance_km(near.lat, near.lon, float(geo["lat"]), float(geo["lng"]))
-        distance = round(exact, DISTANCE_DECIMALS)
-    return Hit(
+        distance = distance_km(near.lat, near.lon, float(geo["lat"]), float(geo["lng"]))
+    return judged_hit(
         id=int(data["id"]),
         name=data["name"],
         kind=OfferKind(data["kind"]),
         organisation=data["organisation"],
         municipality=data.get("municipality"),
-        status=data["status"] if is_fresh else UNKNOWN_STATUS,
-        open_places=data.get("open_places") if is_fresh else None,
-        total_wait_weeks=data.get("total_wait_weeks") if is_fresh else None,
+        status=data.get("status"),
+        open_places=data.get("open_places"),
+        total_wait_weeks=data.get("total_wait_weeks"),
         measured_at=datetime.fromisoformat(measured_at) if measured_at else None,
-        stale=has_figure and not is_fresh,
+        valid_until=None if valid_until is None else datetime.fromtimestamp(valid_until, UTC),
+        now=now,
         distance_km=distance,
     )

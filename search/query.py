@@ -75,6 +75,40 @@ class Hit:
     distance_km: float | None = None  # only when the query has `near`
 
 
+def judged_hit(
+    *,
+    id: int,
+    name: str,
+    kind: OfferKind,
+    organisation: str,
+    municipality: str | None,
+    status: str | None,
+    open_places: int | None,
+    total_wait_weeks: int | None,
+    measured_at: datetime | None,
+    valid_until: datetime | None,
+    now: datetime,
+    distance_km: float | None = None,
+) -> Hit:
+    """A hit from a stored document, its figure judged at `now`: past `valid_until` (or
+    without a figure) the status is unknown and places and wait are unknown too. Every
+    backend builds its hits here, so they judge freshness alike."""
+    fresh = valid_until is not None and valid_until > now
+    return Hit(
+        id=id,
+        name=name,
+        kind=kind,
+        organisation=organisation,
+        municipality=municipality,
+        status=status if fresh and status is not None else UNKNOWN_STATUS,
+        open_places=open_places if fresh else None,
+        total_wait_weeks=total_wait_weeks if fresh else None,
+        measured_at=measured_at,
+        stale=valid_until is not None and not fresh,
+        distance_km=None if distance_km is None else round(distance_km, 1),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     items: list[Hit]

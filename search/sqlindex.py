@@ -47,7 +47,15 @@ from search import sqlfilters
 from search.backend import Fingerprint
 from search.documents import SearchDocument, document_digest, index_checksum
 from search.fts import Vocabulary, match_expression
-from search.query import MAX_PER_PAGE, UNKNOWN_STATUS, Hit, Point, SearchQuery, SearchResult, Sort
+from search.query import (
+    MAX_PER_PAGE,
+    Hit,
+    Point,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    judged_hit,
+)
 from search.text import allowed_typos, compound_words, normalise, parse_query
 
 TextMode = Literal["fts", "substring"]
@@ -352,18 +360,17 @@ def _with_compound_words(normalised: str) -> str:
 
 
 def _hit(row: Any, now: datetime, with_distance: bool) -> Hit:
-    fresh = row.valid_until is not None and row.valid_until > now
-    distance = row.distance if with_distance else None
-    return Hit(
+    return judged_hit(
         id=row.id,
         name=row.name,
         kind=OfferKind(row.kind),
         organisation=row.organisation,
         municipality=row.municipality,
-        status=row.status if fresh else UNKNOWN_STATUS,
-        open_places=row.open_places if fresh else None,
-        total_wait_weeks=row.total_wait_weeks if fresh else None,
+        status=row.status,
+        open_places=row.open_places,
+        total_wait_weeks=row.total_wait_weeks,
         measured_at=row.measured_at,
-        stale=row.valid_until is not None and not fresh,
-        distance_km=None if distance is None else round(distance, 1),
+        valid_until=row.valid_until,
+        now=now,
+        distance_km=row.distance if with_distance else None,
     )

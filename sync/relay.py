@@ -28,7 +28,6 @@ from search.documents import (
     all_offer_ids,
     build_documents,
     document_digest,
-    index_checksum,
 )
 
 log = logging.getLogger(__name__)
@@ -145,16 +144,6 @@ def _mark_done(session_factory: sessionmaker[Session], row_ids: list[int], now: 
         session.execute(
             update(IndexOutbox).where(IndexOutbox.id.in_(row_ids)).values(processed_at=now)
         )
-
-
-def catalogue_fingerprint(session_factory: sessionmaker[Session], now: datetime) -> tuple[int, str]:
-    """Count and checksum of the documents the catalogue would produce now."""
-    digests: list[tuple[int, str]] = []
-    with unit_of_work(session_factory, read_only=True) as session:
-        for ids in all_offer_ids(session):
-            documents = build_documents(session, ids, today=now.date(), now=now)
-            digests += [(offer_id, document_digest(doc)) for offer_id, doc in documents.items()]
-    return len(digests), index_checksum(digests)
 
 
 def rebuild_index(

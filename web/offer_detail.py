@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from directory.models import AvailabilityReport
-from directory.rules import ScopedFigures, headline, is_fresh, netto_waiting_list, total_wait_weeks
-from directory.service import load_offer_view
+from directory.rules import headline, is_fresh, netto_waiting_list, total_wait_weeks
+from directory.service import load_offer_view, scoped_figures
 from providers.schemas import OfferFields
 from providers.service import offer_data
 
@@ -39,21 +39,7 @@ def figure_json(report: AvailabilityReport, now: datetime) -> dict[str, Any]:
 def offer_json(session: Session, offer_id: int, now: datetime) -> dict[str, Any]:
     view = load_offer_view(session, offer_id)
     offer = view.offer
-    top = headline(
-        [
-            ScopedFigures(
-                scope,
-                report.status,
-                report.open_places,
-                report.intake_wait_weeks,
-                report.treatment_wait_weeks,
-                report.measured_at,
-                report.valid_until,
-            )
-            for scope, report in view.current
-        ],
-        now,
-    )
+    top = headline([scoped_figures(scope, report) for scope, report in view.current], now)
     fresh = top is not None and is_fresh(top.valid_until, now)
     # The provider API's own shape of an offer, so both APIs name fields alike.
     fields = OfferFields.model_construct(**offer_data(offer)).model_dump(mode="json")
