@@ -65,3 +65,44 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrganisationWebhook(Base):
+    """Which organisation a webhook subscription belongs to. Watch alerts go only to the
+    subscriptions of the watch's organisation (a subscription without an owner hears the
+    public signal changes alone)."""
+
+    __tablename__ = "organisation_webhook"
+
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_subscription.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+
+class JobRunRecord(Base):
+    """How a scheduled job has fared, across processes and restarts (read by /health).
+
+    Written by the scheduler process that holds the lock after each run; `failures`
+    counts every failed run since the row was made."""
+
+    __tablename__ = "job_run"
+
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeMark(Base):
+    """How far the change job has read its feeds (`sync.changes.ChangeState` as JSON),
+    committed with the evaluation it led to, so a restart resumes incrementally."""
+
+    __tablename__ = "change_mark"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,10 @@ that contract it or where it is located (for a school: also those its
 samenwerkingsverband covers), plus the open signals of its category near it, where it
 may be or have been an alternative. What no feed shows (a contract edited or deleted in
 place, a figure passing its valid-until) is caught by the periodic full evaluation.
+
+The state is kept in the `change_mark` table (`load_state`, `save_state`), written in the
+unit of work of the evaluation it led to: a restart, or another scheduler taking over,
+resumes where the last committed run stopped instead of evaluating everything again.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -26,6 +31,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from directory.enums import OfferKind
 from directory.geo import distance_km
+from directory.jobs import ChangeMark
 from directory.models import (
     Contract,
     IndexOutbox,
@@ -96,6 +102,57 @@ def start_state(session: Session) -> ChangeState:
         IdCursor(session.scalar(select(func.max(Contract.id))) or 0),
         _norms(session),
     )
+
+
+STATE_VERSION = 1
+SIGNAL_CHANGES = "signal-changes"  # the name of the change job's row in change_mark
+
+
+def state_to_json(state: ChangeState) -> dict[str, Any]:
+    """The state as JSON (object keys are strings there; `state_from_json` undoes it)."""
+
+    def cursor(item: IdCursor) -> dict[str, Any]:
+        return {"mark": item.mark, "gaps": [[i, left] for i, left in sorted(item.gaps.items())]}
+
+    return {
+        "version": STATE_VERSION,
+        "outbox": cursor(state.outbox),
+        "contracts": cursor(state.contracts),
+        "norms": [[norm_id, *row] for norm_id, row in sorted(state.norms.items())],
+    }
+
+
+def state_from_json(data: dict[str, Any]) -> ChangeState | None:
+    """The state stored by `state_to_json`; None for a shape this version cannot read
+    (the change job then starts again with a full evaluation)."""
+    if data.get("version") != STATE_VERSION:
+        return None
+
+    def cursor(item: dict[str, Any]) -> IdCursor:
+        return IdCursor(int(item["mark"]), {int(i): int(left) for i, left in item["gaps"]})
+
+    norms: dict[int, NormRow] = {
+        int(row[0]): (row[1], row[2], row[3], int(row[4]), int(row[5])) for row in data["norms"]
+    }
+    return ChangeState(cursor(data["outbox"]), cursor(data["contracts"]), norms)
+
+
+def load_state(session: Session, name: str = SIGNAL_CHANGES) -> ChangeState | None:
+    """The stored state, or None when there is none yet."""
+    row = session.get(ChangeMark, name)
+    return None if row is None else state_from_json(row.state)
+
+
+def save_state(
+    session: Session, state: ChangeState, now: datetime, name: str = SIGNAL_CHANGES
+) -> None:
+    """Store the state in the caller's unit of work (only the lock holder writes it)."""
+    row = session.get(ChangeMark, name)
+    if row is None:
+        session.add(ChangeMark(name=name, state=state_to_json(state), updated_at=now))
+    else:
+        row.state, row.updated_at = state_to_json(state), now
+    session.flush()
 
 
 def read_changes(session: Session, state: ChangeState) -> tuple[Changes, ChangeState]:

@@ -8,8 +8,9 @@ Every job is a plain function of the time it runs at (`Scheduler.run_job` calls 
 the injected clock's `now`; tests call it with their own), runs in one unit of work, and
 runs only while this process holds the scheduler lock: a second scheduler on the same
 database does nothing until the first one is gone. A job that fails is logged
-(`JobFailure`, with its traceback) and recorded in `Scheduler.status`; it runs again at
-its next time and the other jobs carry on.
+(`JobFailure`, with its traceback) and recorded in `Scheduler.status` and in the
+`job_run` table that `/health` reads (`sync.job_runs`); it runs again at its next time
+and the other jobs carry on.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.signal_service import EvaluationSummary, evaluate_signals
-from sync.changes import ChangeState, affected_pairs, read_changes, start_state
+from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
+from sync.job_runs import record_run
 from sync.lock import SchedulerLock
 from sync.notify import SendSummary, SmtpSettings, send_due_notifications
 from sync.reminders import queue_freshness_reminders
@@ -98,33 +100,22 @@ class ChangeRun:
     summary: EvaluationSummary
 
 
-class ChangeTracker:
-    """How far the change job has read; forgotten when the lock is lost, so the next
-    holder starts with a full evaluation. Only the change job uses it (max_instances=1)."""
-
-    def __init__(self) -> None:
-        self.state: ChangeState | None = None
-
-    def reset(self) -> None:
-        self.state = None
-
-
 def evaluate_changes(
-    session_factory: sessionmaker[Session],
-    settings: Settings,
-    tracker: ChangeTracker,
-    now: datetime,
+    session_factory: sessionmaker[Session], settings: Settings, now: datetime
 ) -> ChangeRun:
-    """Re-evaluate the signals touched by what changed since the last run (see
-    `sync.changes`). The first run evaluates everything and starts following changes."""
+    """Re-evaluate the signals touched by what changed since the last committed run (see
+    `sync.changes`; the mark is stored with the evaluation). Without a stored mark (a new
+    database) it evaluates everything and starts following changes from there."""
     with unit_of_work(session_factory) as session:
-        if tracker.state is None:
+        previous = load_state(session)
+        if previous is None:
             state = start_state(session)
             run = ChangeRun(True, 0, frozenset(), _evaluate(session, settings, now))
         else:
-            changes, state = read_changes(session, tracker.state)
+            changes, state = read_changes(session, previous)
             run = _evaluate_changed(session, settings, now, changes.offer_ids, changes.norm_scopes)
-    tracker.state = state  # only once the unit of work committed
+        if state != previous:  # a quiet poll writes nothing
+            save_state(session, state, now)
     return run
 
 
@@ -246,7 +237,6 @@ class Scheduler:
     ) -> None:
         self.session_factory, self.settings = session_factory, settings
         self.lock, self.clock = lock, clock
-        self.tracker = ChangeTracker()
         self._held: bool | None = None  # at the last look at the lock
         self.send_notifications = send_notifications or notification_sender(settings)
         self.specs = {spec.id: spec for spec in self._specs()}
@@ -281,10 +271,10 @@ class Scheduler:
             JobSpec(
                 EVALUATE_CHANGES,
                 "re-evaluate the signals touched by changes",
-                lambda now: evaluate_changes(factory, settings, self.tracker, now),
+                lambda now: evaluate_changes(factory, settings, now),
                 IntervalTrigger(seconds=settings.signal_change_poll_seconds),
                 misfire_grace_seconds=30,
-                start_now=True,  # its first run is the full evaluation at start-up
+                start_now=True,  # a new database's first run is the full evaluation
             ),
             JobSpec(
                 FRESHNESS_REMINDERS,
@@ -339,14 +329,18 @@ class Scheduler:
             result = spec.run(now)
         except Exception as error:
             log.exception("JobFailure: job %s failed; it runs again at its next time", job_id)
+            message = f"{type(error).__name__}: {error}"[:2000]
             with self._statuses.guard:
                 status.failures += 1
                 status.last_failed_at = now
-                status.last_error = f"{type(error).__name__}: {error}"[:2000]
+                status.last_error = message
+            record_run(self.session_factory, job_id, now, message)
             return "failed"
         with self._statuses.guard:
             status.last_succeeded_at = now
             status.last_result = repr(result)[:500]
+        if job_id != RENEW_LOCK:  # it only keeps the lease; its runs tell nobody anything
+            record_run(self.session_factory, job_id, now)
         # The frequent jobs log only when they did something.
         level = logging.INFO if _did_something(result) else logging.DEBUG
         log.log(level, "job %s done: %r", job_id, result)
@@ -369,10 +363,6 @@ class Scheduler:
                     "another process holds the scheduler lock: this scheduler stands by",
                 )
             self._held = held
-        if not held:
-            # Whoever holds the lock now runs the changes; if it comes back to this
-            # process, the change job starts again from a full evaluation.
-            self.tracker.reset()
         return held
 
     def _on_missed(self, event: JobEvent) -> None:

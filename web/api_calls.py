@@ -7,6 +7,9 @@ A test walks the app's routes and this list both ways, so a route without an ent
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from providers.bulk import csv_template
@@ -36,12 +39,30 @@ from web.public_calls import PUBLIC_OPERATIONS
 from web.signals_api import SIGNAL_OPERATIONS
 
 
+class JobHealthOut(BaseModel):
+    """How one scheduled job has fared (web/health.py renders it)."""
+
+    state: Literal["ok", "failing", "never_ran"] = Field(
+        description="failing: its latest run failed."
+    )
+    last_run_at: datetime | None
+    last_succeeded_at: datetime | None
+    last_failed_at: datetime | None
+    runs: int
+    failures: int = Field(description="Failed runs, counted since the job first ran.")
+
+
 class HealthOut(BaseModel):
     """Whether the app is up and reaches its database (web/health.py renders it)."""
 
     status: str = Field(examples=["ok"])
     database: str = Field(examples=["ok"])
     offers: int | None = Field(default=None, description="Offers in the catalogue.")
+    jobs: dict[str, JobHealthOut] = Field(
+        default_factory=dict,
+        description="Per scheduled job (evaluate-signals, evaluate-changes, "
+        "evaluate-watches, freshness-reminders, send-notifications) once it has run.",
+    )
 
 
 OPERATIONS: list[Operation] = [
@@ -53,8 +74,10 @@ OPERATIONS: list[Operation] = [
         "meta",
         "Status van de dienst",
         "Service status",
-        "Geeft 503 als de database niet bereikbaar is. Geen sleutel nodig.",
-        "Answers 503 when the database cannot be reached. No key needed.",
+        "Geeft 503 als de database niet bereikbaar is. Met per geplande taak de laatste run, "
+        "het laatste succes en de laatste fout en het aantal fouten. Geen sleutel nodig.",
+        "Answers 503 when the database cannot be reached. Shows per scheduled job its last "
+        "run, last success and failure, and how many runs failed. No key needed.",
         response=HealthOut,
         auth="public",
     ),

@@ -5,6 +5,7 @@ No test waits for a schedule: jobs are called directly with an injected time, or
 woken up at once.
 """
 
+import json
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.config import Settings
 from directory.db import make_session_factory, unit_of_work
 from directory.enums import AvailabilityStatus
-from directory.jobs import Notification
+from directory.jobs import ChangeMark, JobRunRecord, Notification
 from directory.models import (
     AuditEvent,
     AvailabilityReport,
@@ -37,6 +38,7 @@ from directory.models import (
     WaitingNorm,
     offer_location,
 )
+from sync.changes import ChangeState, IdCursor, state_from_json, state_to_json
 from sync.lock import SchedulerLock
 from sync.scheduler import (
     EVALUATE_CHANGES,
@@ -44,7 +46,6 @@ from sync.scheduler import (
     FRESHNESS_REMINDERS,
     RENEW_LOCK,
     SEND_NOTIFICATIONS,
-    ChangeTracker,
     Scheduler,
     evaluate_all_signals,
     evaluate_changes,
@@ -162,6 +163,22 @@ def test_a_failing_job_is_logged_and_reported_and_the_other_jobs_still_run(
     assert scheduler.status()[SEND_NOTIFICATIONS].failures == 2
 
 
+@pytest.fixture
+def bookkeeping(engine: Engine) -> Iterator[None]:
+    """The scheduler's committed bookkeeping (change mark, job runs) starts and ends empty."""
+    factory = make_session_factory(engine)
+
+    def empty() -> None:
+        with unit_of_work(factory) as session:
+            session.execute(delete(ChangeMark))
+            session.execute(delete(JobRunRecord))
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.mark.usefixtures("bookkeeping")
 def test_a_running_scheduler_keeps_running_a_job_after_it_failed(engine: Engine) -> None:
     runs: list[datetime] = []
     second = threading.Event()
@@ -198,8 +215,7 @@ def test_after_an_availability_change_only_its_pair_is_evaluated_again(
     rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
     contracted_offer(session, now, UTRECHT, weeks=30)
     session.commit()
-    tracker = ChangeTracker()
-    first = evaluate_changes(session_factory, SETTINGS, tracker, now)
+    first = evaluate_changes(session_factory, SETTINGS, now)
     assert first.full
     assert state_of(session, ROTTERDAM) == state_of(session, UTRECHT) == "open"
 
@@ -213,14 +229,14 @@ def test_after_an_availability_change_only_its_pair_is_evaluated_again(
     )
     session.commit()
 
-    run = evaluate_changes(session_factory, SETTINGS, tracker, later)
+    run = evaluate_changes(session_factory, SETTINGS, later)
     assert not run.full
     assert run.pairs == {(ROTTERDAM, AMBULANT)}
     assert (run.summary.evaluated, run.summary.resolved) == (1, 1)
     assert state_of(session, ROTTERDAM) == "resolved"
     assert state_of(session, UTRECHT) == "open"  # not looked at
 
-    quiet = evaluate_changes(session_factory, SETTINGS, tracker, later)
+    quiet = evaluate_changes(session_factory, SETTINGS, later)
     assert (quiet.pairs, quiet.summary.evaluated) == (frozenset(), 0)
     evaluate_all_signals(session_factory, SETTINGS, later)
     assert state_of(session, UTRECHT) == "resolved"
@@ -231,12 +247,11 @@ def test_a_new_contract_and_a_changed_norm_are_evaluated_for_their_pairs_alone(
 ) -> None:
     rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
     session.commit()
-    tracker = ChangeTracker()
-    evaluate_changes(session_factory, SETTINGS, tracker, now)
+    evaluate_changes(session_factory, SETTINGS, now)
 
     create_contract(session, rotterdam, SCHIEDAM)
     session.commit()
-    run = evaluate_changes(session_factory, SETTINGS, tracker, now)
+    run = evaluate_changes(session_factory, SETTINGS, now)
     assert (SCHIEDAM, AMBULANT) in run.pairs
     assert state_of(session, SCHIEDAM) == "open"
 
@@ -246,21 +261,36 @@ def test_a_new_contract_and_a_changed_norm_are_evaluated_for_their_pairs_alone(
         )
     )
     session.commit()
-    run = evaluate_changes(session_factory, SETTINGS, tracker, now)
+    run = evaluate_changes(session_factory, SETTINGS, now)
     assert run.pairs == {(ROTTERDAM, AMBULANT)}
     assert state_of(session, ROTTERDAM) == "resolved"  # 30 weeks is within 36
     assert state_of(session, SCHIEDAM) == "open"
 
 
-def test_a_tracker_that_lost_track_starts_again_with_a_full_evaluation(
+def test_a_restart_resumes_from_the_stored_mark_instead_of_evaluating_everything(
     session_factory: sessionmaker[Session], session: Session, now: datetime
 ) -> None:
-    contracted_offer(session, now, ROTTERDAM, weeks=30)
+    rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
+    contracted_offer(session, now, UTRECHT, weeks=30)
     session.commit()
-    tracker = ChangeTracker()
-    evaluate_changes(session_factory, SETTINGS, tracker, now)
-    tracker.reset()  # as when another scheduler held the lock for a while
-    assert evaluate_changes(session_factory, SETTINGS, tracker, now).full
+    assert evaluate_changes(session_factory, SETTINGS, now).full
+    # A new process (nothing in memory) finds the mark in the database.
+    publish(session, rotterdam, now, weeks=2)
+    session.commit()
+    run = evaluate_changes(session_factory, SETTINGS, now)
+    assert not run.full
+    assert run.pairs == {(ROTTERDAM, AMBULANT)}
+    assert state_of(session, ROTTERDAM) == "resolved"
+
+
+def test_the_mark_survives_a_round_trip_through_json_with_its_gaps_and_norms() -> None:
+    state = ChangeState(
+        IdCursor(40, {37: 3, 38: 12}),
+        IdCursor(7),
+        {3: (AMBULANT, ROTTERDAM, None, 4, 10), 4: ("ijw:41", None, None, 6, 6)},
+    )
+    assert state_from_json(json.loads(json.dumps(state_to_json(state)))) == state
+    assert state_from_json({"version": 0}) is None  # an unknown shape: start again in full
 
 
 # --- two schedulers, one database -------------------------------------------------------
@@ -301,6 +331,7 @@ def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
             session.execute(delete(table).where(key(table) > mark))
 
 
+@pytest.mark.usefixtures("bookkeeping")
 def test_two_schedulers_on_one_database_run_each_job_once_and_the_standby_takes_over(
     committed: sessionmaker[Session], engine: Engine, now: datetime
 ) -> None:
@@ -351,9 +382,9 @@ def test_two_schedulers_on_one_database_run_each_job_once_and_the_standby_takes_
         assert second.run_job(SEND_NOTIFICATIONS) == "ran"
         assert first.run_job(SEND_NOTIFICATIONS) == "skipped"
         assert sent == ["first", "second"]
-        # The new holder starts following changes with a full evaluation of its own.
+        # The new holder resumes from the mark the first one committed.
         assert second.run_job(EVALUATE_CHANGES) == "ran"
-        assert "full=True" in (second.status()[EVALUATE_CHANGES].last_result or "")
+        assert "full=False" in (second.status()[EVALUATE_CHANGES].last_result or "")
     finally:
         first.shutdown()
         second.shutdown()

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
@@ -6,7 +6,10 @@ from starlette.testclient import TestClient
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory
 from directory.demo import load_demo
+from sync.scheduler import EVALUATE_SIGNALS, SEND_NOTIFICATIONS, Scheduler
 from web.app import create_app
+
+SETTINGS = Settings(_env_file=None)
 
 
 def test_health_reports_the_database_and_the_size_of_the_catalogue(
@@ -22,6 +25,38 @@ def test_health_reports_the_database_and_the_size_of_the_catalogue(
         assert body["status"] == "ok"
         assert body["database"] == "ok"
         assert body["offers"] >= 150
+
+
+def test_health_shows_each_jobs_last_run_success_failure_and_failure_count(
+    session_factory: sessionmaker[Session], now: datetime
+) -> None:
+    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=failing_sender)
+    assert scheduler.run_job(EVALUATE_SIGNALS, now) == "ran"
+    assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "failed"
+    later = now + timedelta(seconds=10)
+    assert scheduler.run_job(SEND_NOTIFICATIONS, later) == "failed"
+    client = TestClient(create_app(SETTINGS, session_factory=session_factory))
+
+    response = client.get("/health")
+    assert response.status_code == 200  # a failing job is reported, not a 503
+    jobs = response.json()["jobs"]
+    assert jobs[EVALUATE_SIGNALS] == {
+        "state": "ok",
+        "last_run_at": now.isoformat(),
+        "last_succeeded_at": now.isoformat(),
+        "last_failed_at": None,
+        "runs": 1,
+        "failures": 0,
+    }
+    sender = jobs[SEND_NOTIFICATIONS]
+    assert (sender["state"], sender["failures"], sender["runs"]) == ("failing", 2, 2)
+    assert sender["last_failed_at"] == later.isoformat()
+    assert sender["last_succeeded_at"] is None
+    assert "SMTP" not in response.text  # the error text stays in the logs
+
+
+def failing_sender(_factory: sessionmaker[Session], _now: datetime) -> None:
+    raise RuntimeError("SMTP server said no")
 
 
 def test_health_says_so_when_the_database_is_unreachable() -> None:
