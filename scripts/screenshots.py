@@ -46,14 +46,14 @@ def main() -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with (
         tempfile.TemporaryDirectory(prefix="plekwijzer-screenshots-") as directory,
-        live_server(Path(directory)) as base_url,
+        live_server(Path(directory)) as live,
         sync_playwright() as playwright,
         Progress(*columns, console=console) as progress,
     ):
         browser = launch_chromium(playwright)
         task = progress.add_task("Screenshots", total=len(pages) * len(VIEWPORTS))
         for viewport in VIEWPORTS:
-            context = browser.new_context(base_url=base_url, viewport=viewport, locale="nl-NL")
+            context = browser.new_context(base_url=live.url, viewport=viewport, locale="nl-NL")
             page = context.new_page()
             for name, path in pages:
                 file = args.out / f"{name}-{viewport['width']}.png"

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, syn
 
 from tests.e2e.live import (
     DESKTOP,
+    LiveServer,
     chromium_missing,
     launch_chromium,
     live_server,
@@ -32,10 +33,17 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server with the demo catalogue for the whole run. Tests share its database:
+    add the rows a test needs, do not change the demo rows other tests rely on."""
+    with live_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def base_url(live: LiveServer) -> str:
     """The live server's address, e.g. ``http://127.0.0.1:41234`` (no trailing slash)."""
-    with live_server(tmp_path_factory.mktemp("live")) as url:
-        yield url
+    return live.url
 
 
 @pytest.fixture(scope="session")

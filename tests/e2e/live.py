@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -23,6 +24,7 @@ from urllib.error import URLError
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Playwright, ViewportSize
+from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory, unit_of_work
@@ -100,10 +102,19 @@ def demo_settings(directory: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT, no trailing slash
+    # The server's own database: add rows a test needs (e.g. waiting-list entries) with
+    # `unit_of_work(live.session_factory)`; the server sees them once committed.
+    session_factory: sessionmaker[Session]
+    settings: Settings
+
+
 @contextmanager
-def live_server(directory: Path, **overrides: Any) -> Iterator[str]:
+def live_server(directory: Path, **overrides: Any) -> Iterator[LiveServer]:
     """Serve the app with the demo catalogue from a new database in `directory` and yield
-    its base URL (``http://127.0.0.1:PORT``, no trailing slash) once `/health` answers.
+    it once `/health` answers.
 
     Runs uvicorn in a background thread of this process, on a port the system picks;
     `overrides` are settings (see `demo_settings`). Stops the server on exit.
@@ -130,7 +141,7 @@ def live_server(directory: Path, **overrides: Any) -> Iterator[str]:
         for backend in app.state.search.backends:
             rebuild_index(factory, backend, now)
         with _serving(app) as url:
-            yield url
+            yield LiveServer(url, factory, settings)
     finally:
         engine.dispose()
 

@@ -1,9 +1,14 @@
-"""The live server the browser tests use serves the demo catalogue, searchable."""
+"""The live server the browser tests use serves the demo catalogue, searchable, from the
+database its `session_factory` opens."""
 
 from __future__ import annotations
 
 import json
 import urllib.request
+
+from directory.db import unit_of_work
+from directory.service import count_offers
+from tests.e2e.live import LiveServer
 
 
 def get_json(url: str) -> dict[str, object]:
@@ -12,9 +17,17 @@ def get_json(url: str) -> dict[str, object]:
         return result
 
 
-def test_the_live_server_has_the_demo_catalogue_in_its_search_index(base_url: str) -> None:
-    health = get_json(f"{base_url}/health")
+def test_the_live_server_serves_the_demo_catalogue_from_its_database(live: LiveServer) -> None:
+    with unit_of_work(live.session_factory, read_only=True) as session:
+        offers = count_offers(session)
+
+    health = get_json(f"{live.url}/health")
+
+    assert offers > 0
+    assert health["offers"] == offers
+
+
+def test_the_demo_catalogue_is_in_the_search_index(base_url: str) -> None:
     found = get_json(f"{base_url}/api/v1/offers?near=Rotterdam&per_page=1")
 
-    assert health["offers"]
     assert found["total"]

@@ -1,4 +1,5 @@
-"""The axe helper finds violations, also on a page whose CSP forbids inline scripts."""
+"""The browser helpers catch what they promise, also on a page whose CSP forbids inline
+scripts: axe finds violations and names them; `console_errors` sees a blocked script."""
 
 from __future__ import annotations
 
@@ -48,3 +49,10 @@ def test_a_labelled_field_passes(page: Page) -> None:
     serve(page, '<label for="postcode">Postcode</label><input id="postcode">')
 
     assert_accessible(page)
+
+
+def test_a_script_the_csp_blocks_is_a_console_error(page: Page, console_errors: list[str]) -> None:
+    serve(page, "<script>document.title = 'ran'</script>")
+
+    assert page.title() == "Test"
+    assert any("Content Security Policy" in error for error in console_errors), console_errors
