@@ -1,8 +1,9 @@
 """Browser tests: the app served over HTTP with the demo catalogue, driven by real Chromium.
 
-`base_url` is one live server for the whole run; `page` is a new browser context (own
-cookies, storage and viewport) per test, whose relative URLs resolve against `base_url`:
-``page.goto("/api/v1/docs")``. Set the viewport or browser language per test by
+`base_url` is one live server for all of tests/e2e (package scope: the server thread and
+Playwright's event loop stop before other packages' tests run); `page` is a new browser
+context (own cookies, storage and viewport) per test, whose relative URLs resolve against
+`base_url`: ``page.goto("/api/v1/docs")``. Set the viewport or browser language per test by
 parametrizing the fixture of that name::
 
     @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["390px", "1280px"])
@@ -32,21 +33,21 @@ from tests.e2e.live import (
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server with the demo catalogue for the whole run. Tests share its database:
+    """One server with the demo catalogue for all browser tests. They share its database:
     add the rows a test needs, do not change the demo rows other tests rely on."""
     with live_server(tmp_path_factory.mktemp("live")) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(live: LiveServer) -> str:
     """The live server's address, e.g. ``http://127.0.0.1:41234`` (no trailing slash)."""
     return live.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if reason := chromium_missing():
         missing_component(reason)
