@@ -17,9 +17,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
-from directory.jobs import Notification, WebhookSubscription
-from directory.models import Signal
+from directory.jobs import Notification, OrganisationWebhook, WebhookSubscription
+from directory.models import Organisation, Signal, Watch, WatchAlert
 from directory.signals import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+from directory.watches import EVENT_TEXT
 
 Channel = Literal["webhook", "email"]
 PENDING, SENT, DEAD = "pending", "sent", "dead"
@@ -31,6 +32,13 @@ LONGEST_RETRY = timedelta(hours=6)
 
 # Transition states of a signal (see directory.signal_service) and the events they raise.
 SIGNAL_EVENTS = {"open": "signal.opened", "resolved": "signal.resolved"}
+# A watch's alert (directory.watches); only its own organisation hears of it.
+WATCH_ALERT_EVENT = "watch.alert"
+WATCH_ALERT_SUBJECTS: dict[str, str] = {
+    "place_opened": "er is een plaats vrij",
+    "wait_within_norm": "wachttijd binnen de norm",
+    "pgb_route": "de pgb-route kan van toepassing zijn",
+}
 
 
 def next_attempt(attempts: int, now: datetime) -> datetime:
@@ -191,3 +199,117 @@ def _webhook_row(signal: Signal, state: str, subscription: WebhookSubscription) 
         ),
         "webhook_id": subscription.id,
     }
+
+
+# --- watch alerts ---------------------------------------------------------------------
+
+
+def add_organisation_webhook(
+    session: Session,
+    organisation_id: int,
+    *,
+    url: str,
+    secret: str,
+    events: list[str] | None = None,
+    now: datetime,
+) -> WebhookSubscription:
+    """A webhook subscription owned by an organisation: it receives the alerts of the
+    organisation's watches (`watch.alert`) besides the public signal changes it asks for."""
+    subscription = WebhookSubscription(
+        url=url, secret=secret, events=events or [], active=True, created_at=now
+    )
+    session.add(subscription)
+    session.flush()
+    session.add(OrganisationWebhook(webhook_id=subscription.id, organisation_id=organisation_id))
+    session.flush()
+    return subscription
+
+
+def queue_watch_alerts(
+    session: Session, watch: Watch, alerts: Sequence[WatchAlert], now: datetime
+) -> int:
+    """Queue each new alert to the watch's organisation: a signed webhook call to each of
+    its active subscriptions that wants `watch.alert`, and an e-mail to its address when it
+    has one. Queueing an alert again does nothing. Returns how many were new."""
+    subscriptions = session.scalars(
+        select(WebhookSubscription)
+        .join(OrganisationWebhook, OrganisationWebhook.webhook_id == WebhookSubscription.id)
+        .where(
+            OrganisationWebhook.organisation_id == watch.organisation_id,
+            WebhookSubscription.active.is_(True),
+        )
+        .order_by(WebhookSubscription.id)
+    ).all()
+    wanted = [s for s in subscriptions if not s.events or WATCH_ALERT_EVENT in s.events]
+    email = session.scalar(
+        select(Organisation.email).where(Organisation.id == watch.organisation_id)
+    )
+    rows: list[dict[str, Any]] = []
+    for alert in alerts:
+        payload = watch_alert_payload(watch, alert)
+        what = WATCH_ALERT_SUBJECTS.get(alert.event, alert.event)
+        subject = f"Plekwijzer, dossier {watch.case_reference}: {what}"
+        for subscription in wanted:
+            rows.append(
+                {
+                    "channel": "webhook",
+                    "recipient": subscription.url,
+                    "event": WATCH_ALERT_EVENT,
+                    "subject": subject,
+                    "payload": payload,
+                    "dedupe_key": f"watch-alert:{alert.id}:webhook:{subscription.id}",
+                    "webhook_id": subscription.id,
+                }
+            )
+        if email:
+            rows.append(
+                {
+                    "channel": "email",
+                    "recipient": email,
+                    "event": WATCH_ALERT_EVENT,
+                    "subject": subject[:300],
+                    "payload": {**payload, "text": watch_alert_text(watch, alert)},
+                    "dedupe_key": f"watch-alert:{alert.id}:email",
+                }
+            )
+    return sum(1 for row_id in queue_many(session, rows, now) if row_id is not None)
+
+
+def watch_alert_payload(watch: Watch, alert: WatchAlert) -> dict[str, Any]:
+    """What the organisation receives about an alert; the case is only its reference."""
+    return {
+        "alert_id": alert.id,
+        "watch_id": watch.id,
+        "case_reference": watch.case_reference,
+        "event": alert.event,
+        "municipality": watch.municipality_code,
+        "category": watch.category,
+        "raised_at": alert.raised_at.isoformat(),
+        "details": alert.details,
+        "wording": dict(EVENT_TEXT[alert.event]),
+        "link": f"/api/v1/watches/{watch.id}/alerts",
+    }
+
+
+def watch_alert_text(watch: Watch, alert: WatchAlert) -> str:
+    """The plain-text e-mail about an alert (Dutch first, as the pages)."""
+    details = alert.details
+    lines = [
+        f"Dossier {watch.case_reference} (bewaking {watch.id}, gemeente {watch.municipality_code})",
+        "",
+        EVENT_TEXT[alert.event]["nl"],
+        "",
+    ]
+    if "offer_id" in details:
+        wait = details.get("total_wait_weeks")
+        lines.append(f"Aanbod: {details.get('name')} (id {details['offer_id']})")
+        lines.append(
+            f"Status: {details.get('status')}, open plaatsen: {details.get('open_places')}"
+        )
+        lines.append(f"Wachttijd: {'onbekend' if wait is None else f'{wait} weken'}")
+        lines.append(f"Meer: /api/v1/offers/{details['offer_id']}")
+    if "signal_id" in details:
+        lines.append(f"Categorie: {details.get('category')}")
+        lines.append(f"Onderbouwing: {details.get('link')}")
+    lines += ["", f"Alle meldingen van deze bewaking: /api/v1/watches/{watch.id}/alerts", ""]
+    return "\n".join(lines)

@@ -21,7 +21,8 @@ from directory.service import Reporter, write_audit
 
 KEY_PREFIX = "pw_"
 LOOKUP_LENGTH = 12
-SCOPES = ("offers:write", "availability:write", "waitlist:write")
+# watches:write is for municipalities and samenwerkingsverbanden (directory.watches_service).
+SCOPES = ("offers:write", "availability:write", "waitlist:write", "watches:write")
 # Keys are made and revoked with the command line, by whoever runs the deployment.
 OPERATOR = Reporter(name="operator")
 BEARER_HINT = "send your API key as 'Authorization: Bearer <key>'"

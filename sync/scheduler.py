@@ -2,7 +2,8 @@
 
 Jobs: a full signal evaluation every few minutes; every few seconds a look at what
 changed (availability, contracts, norms) that re-evaluates only the pairs it touches;
-freshness reminders daily; the notification sender; and, with a lock, its renewal.
+the case watches every minute; freshness reminders daily; the notification sender; and,
+with a lock, its renewal.
 
 Every job is a plain function of the time it runs at (`Scheduler.run_job` calls it with
 the injected clock's `now`; tests call it with their own), runs in one unit of work, and
@@ -33,20 +34,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.signal_service import EvaluationSummary, evaluate_signals
+from search.service import Search, make_search
 from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
 from sync.job_runs import record_run
 from sync.lock import SchedulerLock
 from sync.notify import SendSummary, SmtpSettings, send_due_notifications
 from sync.reminders import queue_freshness_reminders
+from sync.watches import WatchRun, evaluate_watches
 
 log = logging.getLogger(__name__)
 
 EVALUATE_SIGNALS = "evaluate-signals"
 EVALUATE_CHANGES = "evaluate-changes"
+EVALUATE_WATCHES = "evaluate-watches"
 FRESHNESS_REMINDERS = "freshness-reminders"
 SEND_NOTIFICATIONS = "send-notifications"
 RENEW_LOCK = "renew-lock"
 REMINDER_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+# Watches are a professional's case, not an emergency: a minute is soon enough.
+WATCH_EVALUATION_SECONDS = 60
 # Beyond this many changed offers one full evaluation is cheaper than many small ones.
 FULL_EVALUATION_ABOVE = 2_000
 
@@ -184,6 +190,8 @@ def notification_sender(settings: Settings) -> NotificationSender:
 def _did_something(result: object) -> bool:
     if isinstance(result, ChangeRun):
         return result.full or bool(result.pairs)
+    if isinstance(result, WatchRun):
+        return bool(result.alerts or result.failed)
     if isinstance(result, SendSummary):
         return bool(result.sent or result.retried or result.dead)
     return result is not True and result is not None
@@ -234,8 +242,10 @@ class Scheduler:
         lock: SchedulerLock | None = None,
         clock: Clock = utc_now,
         send_notifications: NotificationSender | None = None,
+        search: Search | None = None,
     ) -> None:
         self.session_factory, self.settings = session_factory, settings
+        self.search = search or make_search(settings, session_factory)
         self.lock, self.clock = lock, clock
         self._held: bool | None = None  # at the last look at the lock
         self.send_notifications = send_notifications or notification_sender(settings)
@@ -275,6 +285,13 @@ class Scheduler:
                 IntervalTrigger(seconds=settings.signal_change_poll_seconds),
                 misfire_grace_seconds=30,
                 start_now=True,  # a new database's first run is the full evaluation
+            ),
+            JobSpec(
+                EVALUATE_WATCHES,
+                "alert professionals' case watches",
+                lambda now: evaluate_watches(factory, self.search, settings, now),
+                IntervalTrigger(seconds=WATCH_EVALUATION_SECONDS),
+                misfire_grace_seconds=120,
             ),
             JobSpec(
                 FRESHNESS_REMINDERS,

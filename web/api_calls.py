@@ -37,6 +37,7 @@ from web.api_examples import AVAILABILITY_EXAMPLE, BULK_EXAMPLE, LOCATION_EXAMPL
 from web.api_operations import CSV, HTML, PAGING, PROVIDER, Operation, QueryParam
 from web.public_calls import PUBLIC_OPERATIONS
 from web.signals_api import SIGNAL_OPERATIONS
+from web.watches_api import WATCH_OPERATIONS
 
 
 class JobHealthOut(BaseModel):
@@ -418,3 +419,4 @@ OPERATIONS: list[Operation] = [
 # The public search API lives beside its own models.
 OPERATIONS += PUBLIC_OPERATIONS
 OPERATIONS += SIGNAL_OPERATIONS
+OPERATIONS += WATCH_OPERATIONS

@@ -117,6 +117,7 @@ TAGS: dict[str, tuple[str, str]] = {
     "waitlist": ("Wachtlijstposities", "Waiting-list positions"),
     "audit": ("Wijzigingslog", "Change log"),
     "signals": ("Signalen (openbaar)", "Signals (public)"),
+    "watches": ("Bewakingen voor een dossier", "Case watches"),
 }
 
 # status: (Dutch, English); every error is application/problem+json.

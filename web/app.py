@@ -21,7 +21,7 @@ from providers.ratelimit import RateLimiter
 from search.service import make_search
 from sync.relay import RelayThread
 from sync.scheduler import make_scheduler
-from web import api_docs, health, openapi, public_api, signals_api
+from web import api_docs, health, openapi, public_api, signals_api, watches_api
 from web.problems import EXCEPTION_HANDLERS
 
 
@@ -74,6 +74,7 @@ def create_app(
             Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
             *public_api.routes,
             *signals_api.routes,
+            *watches_api.routes,
             *provider_routes.routes,
             *bulk_routes.routes,
             *waitlist_routes.routes,

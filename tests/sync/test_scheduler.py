@@ -43,6 +43,7 @@ from sync.lock import SchedulerLock
 from sync.scheduler import (
     EVALUATE_CHANGES,
     EVALUATE_SIGNALS,
+    EVALUATE_WATCHES,
     FRESHNESS_REMINDERS,
     RENEW_LOCK,
     SEND_NOTIFICATIONS,
@@ -119,6 +120,7 @@ def test_every_job_has_a_stable_id_coalesces_runs_once_at_a_time_and_has_a_grace
     assert set(jobs) == {
         EVALUATE_SIGNALS,
         EVALUATE_CHANGES,
+        EVALUATE_WATCHES,
         FRESHNESS_REMINDERS,
         SEND_NOTIFICATIONS,
         RENEW_LOCK,

@@ -1,0 +1,194 @@
+"""Watches for a case: keep them, read them, and record what an evaluation found.
+
+Use-cases for whoever acts for an organisation: today an API key (web/watches_api.py),
+later a professional's login. Every function takes the acting organisation's id and sees
+only its watches (another organisation's watch is "not found"). The search is stored as
+given after the caller validated it (`sync.watches.search_json`). Services only flush; the
+caller's unit of work commits, and the notifications queued here are sent after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from directory.enums import OrganisationKind
+from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
+from directory.models import Organisation, Watch, WatchAlert
+from directory.notifications import queue_watch_alerts
+from directory.reference.models import Municipality
+from directory.signal_inputs import is_category
+from directory.watches import Holding, case_reference_problems, changes
+
+# Wijkteams work for their municipality and onderwijsconsulenten with the
+# samenwerkingsverbanden, so their organisations keep watches; providers and schools do not.
+WATCHER_KINDS = frozenset({OrganisationKind.MUNICIPALITY, OrganisationKind.SWV})
+MAX_WATCHES_PER_ORGANISATION = 5_000
+
+
+class NotAWatcherError(DirectoryError):
+    def __init__(self) -> None:
+        super().__init__(
+            title="Forbidden",
+            detail="watches are kept by municipalities and samenwerkingsverbanden "
+            "(for their wijkteams and onderwijsconsulenten)",
+            status=403,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WatchInput:
+    """A new watch as its maker gives it; `search` is already validated."""
+
+    case_reference: str
+    municipality_code: str
+    category: str | None
+    search: dict[str, Any]
+
+
+def require_watcher(session: Session, organisation_id: int) -> Organisation:
+    """The organisation, if it may keep watches (403 otherwise)."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.kind not in WATCHER_KINDS:
+        raise NotAWatcherError()
+    return organisation
+
+
+def create_watch(
+    session: Session,
+    organisation_id: int,
+    data: WatchInput,
+    *,
+    now: datetime,
+    api_client_id: int | None = None,
+) -> Watch:
+    """Save a watch for the organisation; 422 naming each bad field."""
+    require_watcher(session, organisation_id)
+    problems = [
+        InvalidParam("case_reference", r) for r in case_reference_problems(data.case_reference)
+    ]
+    if session.get(Municipality, data.municipality_code) is None:
+        problems.append(InvalidParam("municipality", f"{data.municipality_code!r} is not known"))
+    if data.category is not None and not is_category(data.category):
+        problems.append(
+            InvalidParam("category", "a category like ijw:45, day_programme:<type>, "
+                         "education:cluster-3:so or education:sbo")
+        )  # fmt: skip
+    if problems:
+        raise InvalidDataError("the watch is not valid", problems)
+    count = select(func.count()).where(Watch.organisation_id == organisation_id)
+    if (session.scalar(count) or 0) >= MAX_WATCHES_PER_ORGANISATION:
+        raise InvalidDataError(
+            "too many watches",
+            [InvalidParam("watch", f"at most {MAX_WATCHES_PER_ORGANISATION} per organisation")],
+        )
+    watch = Watch(
+        organisation_id=organisation_id,
+        api_client_id=api_client_id,
+        case_reference=data.case_reference.strip(),
+        municipality_code=data.municipality_code,
+        category=data.category,
+        search=data.search,
+        created_at=now,
+    )
+    session.add(watch)
+    session.flush()
+    return watch
+
+
+def list_watches(
+    session: Session, organisation_id: int, *, page: int, per_page: int
+) -> tuple[list[Watch], int]:
+    """One page of the organisation's watches, newest first, and how many there are."""
+    require_watcher(session, organisation_id)
+    mine = Watch.organisation_id == organisation_id
+    total = session.scalar(select(func.count()).select_from(Watch).where(mine)) or 0
+    watches = session.scalars(
+        select(Watch)
+        .where(mine)
+        .order_by(Watch.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(watches), total
+
+
+def get_watch(session: Session, organisation_id: int, watch_id: int) -> Watch:
+    """One of the organisation's watches; 404 for any other."""
+    require_watcher(session, organisation_id)
+    watch = session.get(Watch, watch_id)
+    if watch is None or watch.organisation_id != organisation_id:
+        raise NotFoundError(f"watch {watch_id}")
+    return watch
+
+
+def delete_watch(session: Session, organisation_id: int, watch_id: int) -> None:
+    """Remove a watch and its alerts (notifications already queued are still sent)."""
+    watch = get_watch(session, organisation_id, watch_id)
+    session.delete(watch)  # its alerts go with it (ON DELETE CASCADE)
+    session.flush()
+
+
+def list_alerts(
+    session: Session, organisation_id: int, watch_id: int, *, page: int, per_page: int
+) -> tuple[list[WatchAlert], int]:
+    """One page of a watch's alerts, newest first; 404 for another organisation's watch."""
+    get_watch(session, organisation_id, watch_id)
+    of_watch = WatchAlert.watch_id == watch_id
+    total = session.scalar(select(func.count()).select_from(WatchAlert).where(of_watch)) or 0
+    alerts = session.scalars(
+        select(WatchAlert)
+        .where(of_watch)
+        .order_by(WatchAlert.raised_at.desc(), WatchAlert.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(alerts), total
+
+
+# --- evaluation -----------------------------------------------------------------------
+
+
+def record_watch_evaluation(
+    session: Session, watch: Watch, holding: Sequence[Holding], now: datetime
+) -> list[WatchAlert]:
+    """Start an episode (an alert) for each event that holds and has none running, end
+    those that no longer hold, and queue a notification for each new alert. Recording the
+    same evaluation again changes nothing. Returns the new alerts."""
+    running = {
+        (event, subject_id): alert_id
+        for alert_id, event, subject_id in session.execute(
+            select(WatchAlert.id, WatchAlert.event, WatchAlert.subject_id).where(
+                WatchAlert.watch_id == watch.id, WatchAlert.ended_at.is_(None)
+            )
+        )
+    }
+    found = changes(running.keys(), holding)
+    if found.ended:
+        session.execute(
+            update(WatchAlert)
+            .where(WatchAlert.id.in_([running[key] for key in found.ended]))
+            .values(ended_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    alerts = [
+        WatchAlert(
+            watch_id=watch.id,
+            event=item.event,
+            subject_id=item.subject_id,
+            raised_at=now,
+            details=item.details,
+        )
+        for item in found.raised
+    ]
+    session.add_all(alerts)
+    watch.evaluated_at = now
+    session.flush()
+    if alerts:
+        queue_watch_alerts(session, watch, alerts, now)
+    return alerts

@@ -1,0 +1,233 @@
+"""The `evaluate-watches` job: run each watch's saved search, decide which events hold
+(`directory.watches`), and record alerts once per episode (`directory.watches_service`).
+
+A watch's search runs through the configured search backend, exactly as
+`GET /api/v1/offers` would answer it now (sorted by wait, at most `MAX_MATCHES` offers), so
+a professional is alerted about what they would see. The searches run first, each in its
+own read; then one unit of work records every watch's outcome, so a crash records nothing
+half and the next run does it again.
+
+Also here: the watch's search as it is stored (`search_json`) and read back
+(`search_query`), so the API (and later the professional pages) store what this job reads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.config import Settings
+from directory.db import unit_of_work
+from directory.enums import OfferKind
+from directory.models import Offer, Signal, Watch
+from directory.rules import Norm, NormRow, category_key, resolve_norm
+from directory.signal_inputs import CHUNK, load_municipalities, load_norms
+from directory.watches import CategoryScope, MatchedOffer, OpenSignal, holding_events
+from directory.watches_service import record_watch_evaluation
+from search.query import MAX_PER_PAGE, Point, SearchQuery, Sort
+from search.service import Search
+
+log = logging.getLogger(__name__)
+
+MAX_MATCHES = 500  # per watch: the shortest waits first
+SEARCH_FIELDS = (
+    "q",
+    "kind",
+    "cluster",
+    "ijw_category",
+    "age",
+    "municipality",
+    "contracted_by",
+    "max_wait_weeks",
+    "has_places",
+    "accepts_pgb",
+    "near",
+    "radius_km",
+)
+
+
+# --- the stored search ----------------------------------------------------------------
+
+
+def search_json(query: SearchQuery, near: str | None) -> dict[str, Any]:
+    """A validated search as a watch keeps it: the `GET /api/v1/offers` parameters that
+    were given (sort and paging left out), with `near` as typed and the point it meant."""
+    data: dict[str, Any] = {
+        "q": query.q or None,
+        "kind": [kind.value for kind in query.kinds],
+        "cluster": list(query.clusters),
+        "ijw_category": list(query.ijw_categories),
+        "age": query.age,
+        "municipality": query.municipality,
+        "contracted_by": query.contracted_by,
+        "max_wait_weeks": query.max_wait_weeks,
+        "has_places": query.has_places,
+        "accepts_pgb": query.accepts_pgb,
+        "near": near if query.near is not None else None,
+        "radius_km": query.radius_km,
+    }
+    stored = {key: value for key, value in data.items() if value not in (None, [])}
+    if query.near is not None:
+        stored["point"] = [query.near.lat, query.near.lon]
+    return stored
+
+
+def search_query(stored: dict[str, Any], *, page: int = 1) -> SearchQuery:
+    """The query of a stored search, shortest waits first."""
+    point = stored.get("point")
+    return SearchQuery(
+        q=stored.get("q") or "",
+        kinds=tuple(OfferKind(kind) for kind in stored.get("kind", [])),
+        clusters=tuple(stored.get("cluster", [])),
+        ijw_categories=tuple(stored.get("ijw_category", [])),
+        age=stored.get("age"),
+        municipality=stored.get("municipality"),
+        contracted_by=stored.get("contracted_by"),
+        max_wait_weeks=stored.get("max_wait_weeks"),
+        has_places=stored.get("has_places"),
+        accepts_pgb=stored.get("accepts_pgb"),
+        near=Point(point[0], point[1]) if point else None,
+        radius_km=stored.get("radius_km") if point else None,
+        sort=Sort.WAIT,
+        page=page,
+        per_page=MAX_PER_PAGE,
+    )
+
+
+def category_scope(watch: Watch) -> CategoryScope:
+    """What decides which signals concern the watch."""
+    search = watch.search
+    return CategoryScope(
+        category=watch.category,
+        kinds=tuple(search.get("kind", [])),
+        clusters=tuple(search.get("cluster", [])),
+        ijw_categories=tuple(search.get("ijw_category", [])),
+    )
+
+
+# --- the job --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRun:
+    """What one run of the watch job did."""
+
+    watches: int
+    alerts: int  # new alerts raised
+    failed: int  # watches whose search failed (tried again next run)
+
+
+def evaluate_watches(
+    session_factory: sessionmaker[Session], search: Search, settings: Settings, now: datetime
+) -> WatchRun:
+    """Evaluate every watch as of `now` and raise the alerts of new episodes."""
+    with unit_of_work(session_factory, read_only=True) as session:
+        stored = {
+            watch_id: data for watch_id, data in session.execute(select(Watch.id, Watch.search))
+        }
+    found: dict[int, list[Any]] = {}
+    failed = 0
+    for watch_id, data in sorted(stored.items()):
+        try:
+            found[watch_id] = _matches(search, data, now)
+        except Exception:  # one watch's search failing must not stop the others
+            log.exception("the search of watch %d failed; it is tried again next run", watch_id)
+            failed += 1
+    alerts = 0
+    with unit_of_work(session_factory) as session:
+        watches = session.scalars(select(Watch).where(Watch.id.in_(sorted(found)))).all()
+        categories = _categories(session, {hit.id for hits in found.values() for hit in hits})
+        _points, regions = load_municipalities(session)
+        norms = load_norms(session)
+        signals = _open_signals(session, {watch.municipality_code for watch in watches})
+        for watch in sorted(watches, key=lambda item: item.id):
+            code = watch.municipality_code
+            matches = [
+                MatchedOffer(
+                    hit.id,
+                    hit.name,
+                    categories.get(hit.id),
+                    hit.status,
+                    hit.open_places,
+                    hit.total_wait_weeks,
+                )
+                for hit in found[watch.id]
+            ]
+            holding = holding_events(
+                matches,
+                signals.get(code, []),
+                norm_for=_norm_lookup(code, regions.get(code), norms, settings.default_norm),
+                scope=category_scope(watch),
+            )
+            alerts += len(record_watch_evaluation(session, watch, holding, now))
+    return WatchRun(len(found), alerts, failed)
+
+
+def _norm_lookup(
+    code: str, region: str | None, norms: dict[str, list[NormRow]], default: Norm
+) -> Callable[[str], Norm]:
+    def norm_for(category: str) -> Norm:
+        return resolve_norm(category, code, region, norms.get(category, []), default)
+
+    return norm_for
+
+
+def _matches(search: Search, stored: dict[str, Any], now: datetime) -> list[Any]:
+    hits: list[Any] = []
+    page = 1
+    while len(hits) < MAX_MATCHES:
+        result = search.search(search_query(stored, page=page), now)
+        hits += result.items
+        if len(result.items) < MAX_PER_PAGE or page * MAX_PER_PAGE >= result.total:
+            break
+        page += 1
+    return hits[:MAX_MATCHES]
+
+
+def _categories(session: Session, offer_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(offer_ids)
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(
+                Offer.id,
+                Offer.kind,
+                Offer.ijw_category,
+                Offer.day_programme_type,
+                Offer.cluster,
+                Offer.school_type,
+            ).where(Offer.id.in_(ids[start : start + CHUNK]))
+        ):
+            try:
+                found[row.id] = category_key(
+                    row.kind,
+                    ijw_category=row.ijw_category,
+                    day_programme_type=row.day_programme_type,
+                    cluster=row.cluster,
+                    school_type=row.school_type,
+                )
+            except ValueError:  # without its category an offer has no norm to compare with
+                continue
+    return found
+
+
+def _open_signals(session: Session, municipalities: set[str]) -> dict[str, list[OpenSignal]]:
+    by_municipality: dict[str, list[OpenSignal]] = {}
+    if not municipalities:
+        return by_municipality
+    query = (
+        select(Signal.id, Signal.kind, Signal.category, Signal.opened_at, Signal.municipality_code)
+        .where(Signal.state == "open", Signal.municipality_code.in_(sorted(municipalities)))
+        .order_by(Signal.id)
+    )
+    for signal_id, kind, category, opened_at, code in session.execute(query):
+        by_municipality.setdefault(code, []).append(
+            OpenSignal(signal_id, kind, category, opened_at)
+        )
+    return by_municipality

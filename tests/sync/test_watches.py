@@ -1,0 +1,197 @@
+"""The watch job end to end: a watch's search through the database search index, its
+alerts once per episode, and their notifications to the watch's organisation only."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.config import Settings
+from directory.db import unit_of_work
+from directory.enums import AvailabilityStatus, OrganisationKind
+from directory.jobs import Notification, WebhookSubscription
+from directory.models import Offer, Organisation, Watch, WatchAlert
+from directory.notifications import WATCH_ALERT_EVENT, add_organisation_webhook
+from directory.watches_service import WatchInput, create_watch
+from search.query import Point, SearchQuery
+from search.service import Search
+from search.sqlindex import SqlIndex
+from sync.relay import relay_once
+from sync.scheduler import evaluate_all_signals
+from sync.watches import WatchRun, evaluate_watches, search_json, search_query
+from tests.factories import (
+    create_contract,
+    create_location,
+    create_offer,
+    create_organisation,
+    create_report,
+)
+
+SETTINGS = Settings(_env_file=None)
+ROTTERDAM = "GM0599"
+
+
+def make_search(session_factory: sessionmaker[Session]) -> Search:
+    dialect = session_factory.kw["bind"].dialect.name
+    mode = "fts" if dialect == "sqlite" else "substring"
+    return Search(primary=SqlIndex(session_factory, text_mode=mode))
+
+
+def municipality(session: Session) -> Organisation:
+    return create_organisation(
+        session, kind=OrganisationKind.MUNICIPALITY, name="Gemeente", email="wijkteam@gemeente.nl"
+    )
+
+
+def care_offer(session: Session, now: datetime) -> Offer:
+    organisation = create_organisation(session)
+    location = create_location(session, organisation, lat=51.92, lon=4.48)
+    offer = create_offer(session, organisation, locations=[location], ijw_category=45)
+    create_contract(session, offer, ROTTERDAM)
+    publish(session, offer, now, AvailabilityStatus.WAITLIST, weeks=30)
+    return offer
+
+
+def publish(
+    session: Session,
+    offer: Offer,
+    at: datetime,
+    status: AvailabilityStatus,
+    weeks: int,
+    places: int = 0,
+) -> None:
+    create_report(
+        session,
+        offer,
+        now=at,
+        status=status,
+        open_places=places,
+        intake_wait_weeks=weeks,
+        treatment_wait_weeks=0,
+    )
+
+
+def run(factory: sessionmaker[Session], search: Search, at: datetime) -> WatchRun:
+    """As the scheduler does: the index catches up (the relay), then the watch job."""
+    relay_once(factory, search.backends, at)
+    return evaluate_watches(factory, search, SETTINGS, at)
+
+
+def alerts(session: Session, watch_id: int) -> list[tuple[str, int, bool]]:
+    session.expire_all()
+    rows = session.scalars(
+        select(WatchAlert).where(WatchAlert.watch_id == watch_id).order_by(WatchAlert.id)
+    )
+    return [(row.event, row.subject_id, row.ended_at is None) for row in rows]
+
+
+def test_each_event_is_alerted_once_per_episode_to_the_watchs_organisation(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    hook = add_organisation_webhook(
+        session, watcher.id, url="http://127.0.0.1:9/hook", secret="s", now=now
+    )
+    public = WebhookSubscription(url="http://127.0.0.1:9/public", secret="p", events=[])
+    session.add(public)
+    offer = care_offer(session, now)
+    query = SearchQuery(kinds=(offer.kind,), ijw_categories=(45,), municipality=ROTTERDAM)
+    watch = create_watch(
+        session,
+        watcher.id,
+        WatchInput("WT-2026-0142", ROTTERDAM, "ijw:45", search_json(query, None)),
+        now=now,
+    )
+    session.commit()
+
+    assert run(session_factory, search, now) == WatchRun(1, 0, 0)  # 30 weeks: nothing yet
+
+    evaluate_all_signals(session_factory, SETTINGS, now)  # no contracted offer within norm
+    assert run(session_factory, search, now).alerts == 1
+    signal_alert = alerts(session, watch.id)
+    assert [(event, running) for event, _, running in signal_alert] == [("pgb_route", True)]
+    assert run(session_factory, search, now).alerts == 0  # evaluated again: nothing new
+
+    later = now + timedelta(hours=1)
+    publish(session, offer, later, AvailabilityStatus.OPEN, weeks=1, places=2)
+    session.commit()
+    assert run(session_factory, search, later).alerts == 2
+    assert alerts(session, watch.id)[1:] == [
+        ("place_opened", offer.id, True),
+        ("wait_within_norm", offer.id, True),
+    ]
+    evaluate_all_signals(session_factory, SETTINGS, later)  # the gap closes
+    assert run(session_factory, search, later).alerts == 0
+    assert alerts(session, watch.id)[0][2] is False  # the PGB episode ended
+
+    # The place is taken, then opens again: a new episode, a new alert.
+    publish(session, offer, later + timedelta(hours=1), AvailabilityStatus.WAITLIST, weeks=30)
+    session.commit()
+    run(session_factory, search, later + timedelta(hours=1))
+    publish(session, offer, later + timedelta(hours=2), AvailabilityStatus.OPEN, 1, places=1)
+    session.commit()
+    assert run(session_factory, search, later + timedelta(hours=2)).alerts == 2
+    events = [event for event, _, running in alerts(session, watch.id) if running]
+    assert events == ["place_opened", "wait_within_norm"]
+    assert len(alerts(session, watch.id)) == 5
+
+    sent = session.scalars(
+        select(Notification)
+        .where(Notification.event == WATCH_ALERT_EVENT)
+        .order_by(Notification.id)
+    ).all()
+    assert len(sent) == 2 * 5  # each alert: the organisation's webhook and its e-mail
+    assert {n.recipient for n in sent} == {hook.url, "wijkteam@gemeente.nl"}
+    assert all(n.payload["case_reference"] == "WT-2026-0142" for n in sent)
+    email = next(n for n in sent if n.channel == "email")
+    assert "WT-2026-0142" in email.subject
+    assert "pgb-route kan van toepassing zijn" in email.payload["text"]
+
+
+def test_a_watch_sees_what_its_search_would_show_and_ignores_other_searches(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=2, places=1)
+    near = search_json(SearchQuery(near=Point(51.92, 4.48), radius_km=5), "Rotterdam")
+    far = search_json(SearchQuery(near=Point(53.2, 6.56), radius_km=5), "Groningen")
+    elsewhere = create_watch(
+        session, watcher.id, WatchInput("A-1", ROTTERDAM, "ijw:45", far), now=now
+    )
+    here = create_watch(session, watcher.id, WatchInput("A-2", ROTTERDAM, "ijw:45", near), now=now)
+    session.commit()
+
+    assert run(session_factory, search, now).alerts == 2
+    assert {event for event, _, _ in alerts(session, here.id)} == {
+        "place_opened",
+        "wait_within_norm",
+    }
+    assert alerts(session, elsewhere.id) == []
+    with unit_of_work(session_factory, read_only=True) as reading:
+        assert reading.get_one(Watch, here.id).evaluated_at == now
+
+
+def test_a_stored_search_reads_back_as_the_query_it_was() -> None:
+    query = SearchQuery(
+        q="autisme", ijw_categories=(45,), age=9, near=Point(51.9, 4.5), radius_km=10
+    )
+    stored = search_json(query, "Rotterdam")
+    assert stored == {
+        "q": "autisme",
+        "ijw_category": [45],
+        "age": 9,
+        "near": "Rotterdam",
+        "radius_km": 10,
+        "point": [51.9, 4.5],
+    }
+    back = search_query(stored)
+    assert (back.q, back.ijw_categories, back.age, back.near, back.radius_km) == (
+        "autisme",
+        (45,),
+        9,
+        Point(51.9, 4.5),
+        10,
+    )
