@@ -298,5 +298,6 @@ def api_docs(request: Request) -> HTMLResponse:
         has_idempotency=any(op.idempotency_key for op in OPERATIONS),
         base_url=base_url,
         problem_example=PROBLEM_EXAMPLE.model_dump_json(indent=2),
+        style_url=f"/static/{request.app.state.style_sheet.name}",
     )
     return HTMLResponse(html, headers={"Content-Language": lang})

@@ -1,4 +1,5 @@
-"""Errors as `application/problem+json` (RFC 9457), one vocabulary for the whole API."""
+"""Errors as `application/problem+json` (RFC 9457), one vocabulary for the whole API; a
+page gets a helpful page in the visitor's language instead."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from directory.errors import DirectoryError, InvalidParam
+from web.pages import error_page, is_page
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -42,8 +44,10 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-async def _directory_error(_request: Request, exc: Exception) -> Response:
+async def _directory_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DirectoryError)
+    if is_page(request):
+        return error_page(request, exc.status, exc.headers)
     return problem(
         exc.status,
         title=exc.title,
@@ -55,13 +59,17 @@ async def _directory_error(_request: Request, exc: Exception) -> Response:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if is_page(request):
+        return error_page(request, exc.status_code, exc.headers)
     return problem(exc.status_code, detail=exc.detail or "", headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_page(request):
+        return error_page(request, 500)
     return problem(500, detail="Something went wrong on our side; it has been logged.")
 
 

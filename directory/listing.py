@@ -1,0 +1,102 @@
+"""Reads for showing offers to people: what kind of offer a search hit is, whether a
+municipality has contracted it, and the names behind codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from directory.models import Contract, Offer
+from directory.reference.models import Cluster, IjwCategory, Municipality
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSummary:
+    """The parts of an offer a result card shows beside its headline figure."""
+
+    school_type: str | None
+    cluster: int | None
+    day_programme_type: str | None
+    ijw_category: int | None
+    min_age: int | None
+    max_age: int | None
+    accepts_pgb: bool
+    is_demo: bool
+    contracted: bool | None  # by the asked municipality; None when none was asked
+
+
+def offer_summaries(
+    session: Session, offer_ids: list[int], municipality: str | None, today: date
+) -> dict[int, OfferSummary]:
+    """A summary per offer id, in two queries whatever the number of ids."""
+    contracted: set[int] = set()
+    if municipality is not None and offer_ids:
+        contracted = set(
+            session.scalars(
+                select(Contract.offer_id).where(
+                    Contract.offer_id.in_(offer_ids),
+                    Contract.municipality_code == municipality,
+                    Contract.valid_from <= today,
+                    or_(Contract.valid_to.is_(None), Contract.valid_to >= today),
+                )
+            )
+        )
+    rows = session.execute(
+        select(
+            Offer.id,
+            Offer.school_type,
+            Offer.cluster,
+            Offer.day_programme_type,
+            Offer.ijw_category,
+            Offer.min_age,
+            Offer.max_age,
+            Offer.accepts_pgb,
+            Offer.is_demo,
+        ).where(Offer.id.in_(offer_ids))
+    )
+    return {
+        row.id: OfferSummary(
+            school_type=row.school_type.value if row.school_type else None,
+            cluster=row.cluster,
+            day_programme_type=row.day_programme_type.value if row.day_programme_type else None,
+            ijw_category=row.ijw_category,
+            min_age=row.min_age,
+            max_age=row.max_age,
+            accepts_pgb=row.accepts_pgb,
+            is_demo=row.is_demo,
+            contracted=None if municipality is None else row.id in contracted,
+        )
+        for row in rows
+    }
+
+
+def current_municipalities(session: Session) -> list[tuple[str, str]]:
+    """(code, name) of every municipality that exists now, by name."""
+    rows = session.execute(
+        select(Municipality.code, Municipality.name)
+        .where(Municipality.valid_to.is_(None))
+        .order_by(Municipality.name)
+    )
+    return [(code, name) for code, name in rows]
+
+
+def municipality_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """The name of each known CBS code among `codes`."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Municipality.code, Municipality.name).where(Municipality.code.in_(sorted(codes)))
+    )
+    return {code: name for code, name in rows}
+
+
+def category_names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    """The names of the iJw categories and of the clusters, by code."""
+    ijw = {code: name for code, name in session.execute(select(IjwCategory.code, IjwCategory.name))}
+    clusters = {
+        number: name for number, name in session.execute(select(Cluster.number, Cluster.name))
+    }
+    return ijw, clusters
