@@ -139,6 +139,8 @@ def evaluate_watches(
         except Exception:  # one watch's search failing must not stop the others
             log.exception("the search of watch %d failed; it is tried again next run", watch_id)
             failed += 1
+    if not found:
+        return WatchRun(0, 0, failed)
     alerts = 0
     with unit_of_work(session_factory) as session:
         watches = session.scalars(select(Watch).where(Watch.id.in_(sorted(found)))).all()

@@ -13,7 +13,7 @@ from directory.jobs import Notification, WebhookSubscription
 from directory.models import Offer, Organisation, Watch, WatchAlert
 from directory.notifications import WATCH_ALERT_EVENT, add_organisation_webhook
 from directory.watches_service import WatchInput, create_watch
-from search.query import Point, SearchQuery
+from search.query import Point, SearchQuery, SearchResult
 from search.service import Search
 from search.sqlindex import SqlIndex
 from sync.relay import relay_once
@@ -195,3 +195,35 @@ def test_a_stored_search_reads_back_as_the_query_it_was() -> None:
         Point(51.9, 4.5),
         10,
     )
+
+
+class Flaky:
+    """A search backend that breaks on one query, and answers the others from the index."""
+
+    def __init__(self, index: SqlIndex) -> None:
+        self.index = index
+
+    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+        if query.q == "stuk":
+            raise RuntimeError("the search engine broke")
+        return self.index.search(query, now)
+
+
+def test_a_watch_whose_search_fails_does_not_stop_the_others(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    index = make_search(session_factory).primary
+    assert isinstance(index, SqlIndex)
+    search = Search(primary=Flaky(index))  # type: ignore[arg-type]
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=2, places=1)
+    broken = search_json(SearchQuery(q="stuk"), None)
+    create_watch(session, watcher.id, WatchInput("B-1", ROTTERDAM, None, broken), now=now)
+    fine = create_watch(session, watcher.id, WatchInput("B-2", ROTTERDAM, None, {}), now=now)
+    session.commit()
+    relay_once(session_factory, [index], now)
+
+    outcome = evaluate_watches(session_factory, search, SETTINGS, now)
+    assert (outcome.watches, outcome.failed) == (1, 1)
+    assert ("place_opened", offer.id, True) in alerts(session, fine.id)

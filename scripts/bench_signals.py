@@ -1,0 +1,170 @@
+"""Signal evaluation figures at catalogue scale (the scheduler issue's "Done when").
+
+Builds a throwaway SQLite catalogue (migrations, reference data, `generate_catalogue`
+with `--offers` offers over every loaded municipality), then measures, in-process:
+
+- **full, first**: `evaluate_signals` over all municipalities and categories on a
+  database without signals (every gap opens: rows, transitions written), then committed;
+- **full, again**: the same evaluation once the signals exist (the periodic job's usual
+  case: nothing or little changes);
+- **incremental**: one provider report for a contracted offer is committed, then the
+  change job (`sync.scheduler.evaluate_changes`: read the feeds past the stored mark,
+  find the touched pairs, evaluate them, store the mark) is timed.
+
+Each figure is taken `--runs` times; the table shows every run and the median.
+
+Usage: .venv/bin/python scripts/bench_signals.py [--offers 100000] [--runs 5] [--database URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from directory.config import DEFAULT_VALIDITY, Settings
+from directory.db import make_engine, make_session_factory, unit_of_work
+from directory.enums import AvailabilityStatus, WaitMeasure
+from directory.generate import generate_catalogue
+from directory.jobs import ChangeMark, Notification
+from directory.migrate import upgrade
+from directory.models import Contract, Offer, Signal, SignalTransition
+from directory.reference import load_reference_data
+from directory.reference.models import Municipality
+from directory.service import AvailabilityInput, Reporter, record_availability
+from directory.signal_service import EvaluationSummary, evaluate_signals
+from sync.scheduler import ChangeRun, evaluate_changes
+
+SETTINGS = Settings(_env_file=None)
+TARGET_FULL_S = 5.0
+TARGET_INCREMENTAL_MS = 200.0
+
+
+def build(url: str, offers: int, now: datetime) -> sessionmaker[Session]:
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_reference_data(session)
+        generate_catalogue(session, offers=offers, now=now)
+    return factory
+
+
+def full(factory: sessionmaker[Session], now: datetime) -> EvaluationSummary:
+    with unit_of_work(factory) as session:
+        return evaluate_signals(
+            session,
+            now=now,
+            today=now.date(),
+            default_norm=SETTINGS.default_norm,
+            max_distance_km=SETTINGS.signal_max_distance_km,
+        )
+
+
+def forget_signals(factory: sessionmaker[Session]) -> None:
+    with unit_of_work(factory) as session:
+        session.execute(delete(Notification))
+        session.execute(delete(SignalTransition))
+        session.execute(delete(Signal))
+        session.execute(delete(ChangeMark))
+
+
+def publish(factory: sessionmaker[Session], offer_id: int, at: datetime, weeks: int) -> None:
+    report = AvailabilityInput(
+        status=AvailabilityStatus.WAITLIST,
+        measured_at=at,
+        measure=WaitMeasure.CURRENT,
+        intake_wait_weeks=weeks,
+        treatment_wait_weeks=0,
+    )
+    with unit_of_work(factory) as session:
+        record_availability(
+            session, offer_id, report, Reporter("bench"), now=at, default_validity=DEFAULT_VALIDITY
+        )
+
+
+def timed(work: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database", help="a SQLite URL to build in (default: a temp file)")
+    args = parser.parse_args()
+    now = datetime.now(UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database or f"sqlite:///{Path(folder) / 'bench.db'}"
+        started = time.perf_counter()
+        factory = build(url, args.offers, now)
+        print(f"built {args.offers:,} offers in {time.perf_counter() - started:.1f} s ({url})")
+        with unit_of_work(factory, read_only=True) as session:
+            municipalities = session.scalar(select(func.count()).select_from(Municipality))
+            contracted = session.scalars(
+                select(Contract.offer_id)
+                .join(Offer, Offer.id == Contract.offer_id)
+                .where(Offer.ijw_category.is_not(None))
+                .order_by(Contract.offer_id)
+                .limit(args.runs)
+            ).all()
+        print(f"{municipalities} municipalities; every category of every offer")
+
+        first: list[float] = []
+        again: list[float] = []
+        summaries: list[object] = []
+        for _ in range(args.runs):
+            forget_signals(factory)
+            seconds, summary = timed(lambda: full(factory, now))
+            first.append(seconds)
+            summaries.append(summary)
+            again.append(timed(lambda: full(factory, now))[0])
+        print(f"full evaluation: {summaries[-1]}")
+
+        # The change job's first run is a full one and stores the mark; then one report
+        # per run, each followed by the timed incremental run.
+        evaluate_changes(factory, SETTINGS, now)
+        incremental: list[float] = []
+        runs: list[ChangeRun] = []
+        for index, offer_id in enumerate(contracted):
+            at = now + timedelta(minutes=index + 1)
+            publish(factory, offer_id, at, weeks=2 + index)
+            seconds, run = timed(lambda at=at: evaluate_changes(factory, SETTINGS, at))
+            assert isinstance(run, ChangeRun)
+            assert not run.full
+            incremental.append(seconds)
+            runs.append(run)
+        print(f"incremental runs: {[(len(r.pairs), r.summary.evaluated) for r in runs]}")
+
+    def row(what: str, values: list[float], scale: float, unit: str, target: str) -> None:
+        each = " / ".join(f"{v * scale:.{0 if scale > 1 else 2}f}" for v in values)
+        median = statistics.median(values) * scale
+        print(
+            f"| {what} | {each} {unit} | **{median:.{0 if scale > 1 else 2}f} {unit}** | {target} |"
+        )
+
+    print()
+    print("| what | runs | median | target |")
+    print("|---|---|---|---|")
+    row("full evaluation, first (opens every signal)", first, 1, "s", f"≤ {TARGET_FULL_S:.0f} s")
+    row("full evaluation, again (signals exist)", again, 1, "s", f"≤ {TARGET_FULL_S:.0f} s")
+    row(
+        "incremental after one availability change",
+        incremental,
+        1000,
+        "ms",
+        f"≤ {TARGET_INCREMENTAL_MS:.0f} ms",
+    )
+
+
+if __name__ == "__main__":
+    main()
