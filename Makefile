@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# npm ci writes this file; it is newer than the lock file once the styles are installed.
+ASSETS := web/assets/node_modules/.package-lock.json
 # Starts the test PostgreSQL and Meilisearch (installing them if missing) and hands their
 # addresses to the command that follows; a server that cannot start fails the target.
 WITH_SERVERS = url="$$(scripts/test-postgres.sh)" && meili="$$(scripts/test-meilisearch.sh)" \
@@ -27,17 +29,21 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(INSTALLED) ## Create .venv and install the project with its dev tools
+$(ASSETS): web/assets/package-lock.json
+	scripts/install-assets.sh
+	touch $@
 
-run: $(INSTALLED) ## Set up and start the embedded default on http://127.0.0.1:8000 (SQLite, demo data)
+install: $(INSTALLED) $(ASSETS) ## Create .venv, install the project with its dev tools and the pages' styles
+
+run: $(INSTALLED) $(ASSETS) ## Set up and start the embedded default on http://127.0.0.1:8000 (SQLite, demo data)
 	$(BIN)/plekwijzer serve --demo
 
-test: $(INSTALLED) $(NODE_MODULES) ## Set up and run every test (SQLite, PostgreSQL, Meilisearch, Chromium), then the linters
+test: $(INSTALLED) $(ASSETS) $(NODE_MODULES) ## Set up and run every test (SQLite, PostgreSQL, Meilisearch, Chromium), then the linters
 	scripts/install-chromium.sh >/dev/null
 	$(WITH_SERVERS) $(BIN)/pytest
 	$(MAKE) --no-print-directory lint
 
-pytest: $(INSTALLED) ## Run pytest only; pass arguments with ARGS="-k name"
+pytest: $(INSTALLED) $(ASSETS) $(NODE_MODULES) ## Run pytest only; pass arguments with ARGS="-k name"
 	$(WITH_SERVERS) $(BIN)/pytest $(ARGS)
 
 lint: $(INSTALLED) ## ruff (lint and format check) and mypy --strict
@@ -56,9 +62,11 @@ migration: $(INSTALLED) ## Write a new migration from the models: make migration
 	$(BIN)/python -c "import sys; from directory.config import get_settings; from directory.db import make_engine; from directory.migrate import new_revision; new_revision(make_engine(get_settings().database_url), sys.argv[1])" "$(m)"
 
 $(NODE_MODULES): package-lock.json
-	if command -v npm >/dev/null; then npm ci --no-audit --no-fund; fi
+	scripts/ensure-npm.sh
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
-screenshots: $(INSTALLED) ## Save the pages at 390 and 1280 px wide (demo data) in docs/screenshots/
+screenshots: $(INSTALLED) $(ASSETS) ## Save the pages at 390 and 1280 px wide (demo data) in docs/screenshots/
 	scripts/install-chromium.sh >/dev/null
 	$(BIN)/python -m scripts.screenshots
 

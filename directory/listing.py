@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory.models import Contract, Offer
-from directory.reference.models import Cluster, IjwCategory, Municipality
+from directory.reference.models import IjwCategory, Municipality
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +93,8 @@ def municipality_names(session: Session, codes: set[str]) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
-def category_names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
-    """The names of the iJw categories and of the clusters, by code."""
-    ijw = {code: name for code, name in session.execute(select(IjwCategory.code, IjwCategory.name))}
-    clusters = {
-        number: name for number, name in session.execute(select(Cluster.number, Cluster.name))
+def ijw_category_names(session: Session) -> dict[int, str]:
+    """The name of each iJw category, by code."""
+    return {
+        code: name for code, name in session.execute(select(IjwCategory.code, IjwCategory.name))
     }
-    return ijw, clusters

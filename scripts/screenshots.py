@@ -23,7 +23,10 @@ from tests.e2e.live import DESKTOP, MOBILE, chromium_missing, launch_chromium, l
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
-    ("api-docs", "/api/v1/docs"),
+    ("home", "/"),
+    ("results", "/zoeken?kind=youth_care&age=9&near=Rotterdam&gemeente=GM0599&sort=wait"),
+    ("offer", "/aanbod/1?terug=gemeente%3DGM0599"),
+    ("too-long", "/wachttijd-te-lang?gemeente=GM0599"),
 ]
 VIEWPORTS = (MOBILE, DESKTOP)
 

@@ -66,15 +66,7 @@ if ready; then
 fi
 
 if [ ! -f "$bin" ]; then
-  if ! command -v npm >/dev/null; then
-    if [ "$(id -u)" != 0 ]; then
-      echo "node and npm are not installed; run as root or: apt-get install nodejs npm" >&2
-      exit 1
-    fi
-    echo "Installing node and npm from Debian's packages..." >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
-  fi
+  "$root/scripts/ensure-npm.sh"
   echo "Installing Meilisearch (npm ci, pinned in package-lock.json)..." >&2
   (cd "$root" && npm ci --no-audit --no-fund >&2)
 fi

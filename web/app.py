@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
 from directory.config import Settings
@@ -21,8 +22,10 @@ from providers.ratelimit import RateLimiter
 from search.service import make_search
 from sync.relay import RelayThread
 from sync.scheduler import make_scheduler
-from web import api_docs, health, openapi, public_api, signals_api, watches_api
+from web import api_docs, health, openapi, pages, public_api, signals_api, watches_api
+from web.assets import build_style_sheet
 from web.problems import EXCEPTION_HANDLERS
+from web.security import SecurityHeaders
 
 
 def utc_now() -> datetime:
@@ -72,6 +75,7 @@ def create_app(
             Route("/api/v1/health", health.health),
             Route("/api/v1/openapi.json", openapi.openapi, methods=["GET"]),
             Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
+            *pages.routes,
             *public_api.routes,
             *signals_api.routes,
             *watches_api.routes,
@@ -82,13 +86,18 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         # Open data: any site may read the public API from a browser. Writes come from
         # providers' servers with a key, not from browsers, so only reads are allowed.
-        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"])],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=1000),
+            Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"]),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.clock = clock
     app.state.search = search
+    app.state.style_sheet = build_style_sheet()
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)
     app.state.public_limiter = RateLimiter(settings.public_rate_per_minute)

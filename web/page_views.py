@@ -52,6 +52,13 @@ DAY_PROGRAMME_LABELS = {
     "behandel_onderwijsgroep": N_("Behandel- en onderwijsgroep"),
     "opdc": N_("OPDC (tijdelijke plek naast school)"),
 }
+# What each special-education cluster is for, in a parent's words (DOMAIN.md).
+CLUSTER_LABELS = {
+    1: N_("blind of slechtziend"),
+    2: N_("doof, slechthorend, taalontwikkelingsstoornis (TOS) of autisme met een taalvraag"),
+    3: N_("zeer moeilijk lerend, lichamelijke of verstandelijke beperking, langdurig ziek"),
+    4: N_("ernstige gedragsproblemen of een psychiatrische stoornis"),
+}
 EXIT_PROFILE_LABELS = {
     "vervolgonderwijs": N_("Vervolgonderwijs"),
     "arbeidsmarkt": N_("Arbeidsmarkt"),

@@ -24,8 +24,8 @@ from starlette.routing import Route
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from directory.listing import (
-    category_names,
     current_municipalities,
+    ijw_category_names,
     municipality_names,
     offer_summaries,
 )
@@ -99,6 +99,7 @@ def environment(lang: str) -> Environment:
         STATUS_LABELS=page_views.STATUS_LABELS,
         STATUS_TONES=page_views.STATUS_TONES,
         SCHOOL_TYPE_LABELS=page_views.SCHOOL_TYPE_LABELS,
+        CLUSTER_LABELS=page_views.CLUSTER_LABELS,
         DAY_PROGRAMME_LABELS=page_views.DAY_PROGRAMME_LABELS,
         EXIT_PROFILE_LABELS=page_views.EXIT_PROFILE_LABELS,
         SORT_LABELS=page_views.SORT_LABELS,
@@ -221,7 +222,7 @@ async def results(request: Request) -> Response:
         result = search_of(request).search(located, now)
         ids = [hit.id for hit in result.items]
         located_in = {hit.municipality for hit in result.items if hit.municipality}
-        ijw, clusters = category_names(session)
+        ijw = ijw_category_names(session)
         return {
             "municipalities": municipalities,
             "result": result,
@@ -230,7 +231,6 @@ async def results(request: Request) -> Response:
                 session, located_in | set(result.facets.get("municipality", {}))
             ),
             "ijw_names": ijw,
-            "cluster_names": clusters,
         }
 
     found = await transact(request, work, read_only=True)
@@ -253,7 +253,6 @@ async def results(request: Request) -> Response:
         summaries=found.get("summaries", {}),
         names=found.get("names", {}),
         ijw_names=found.get("ijw_names", {}),
-        cluster_names=found.get("cluster_names", {}),
         pages=pages,
         page_numbers=page_views.page_numbers(query.page, pages) if pages > 1 else [],
         page_link=lambda number: (
@@ -288,7 +287,7 @@ async def offer(request: Request) -> Response:
         codes |= {contract.municipality_code for contract in view.contracts}
         if own:
             codes.add(own)
-        ijw, clusters = category_names(session)
+        ijw = ijw_category_names(session)
         today = now.date()
         live_contracts = [
             contract
@@ -328,7 +327,6 @@ async def offer(request: Request) -> Response:
             "contracted_by": sorted({contract.municipality_code for contract in live_contracts}),
             "names": municipality_names(session, codes),
             "ijw_names": ijw,
-            "cluster_names": clusters,
             "chart": page_views.wait_chart(recent, lang),
         }
 
@@ -402,12 +400,11 @@ async def too_long(request: Request) -> Response:
                 session, SignalFilter(municipality=own, state="open"), page=1, per_page=50
             )
             signals = [load_signal(session, signal.id) for signal in found]
-        ijw, clusters = category_names(session)
+        ijw = ijw_category_names(session)
         return {
             "municipalities": municipalities,
             "signals": signals,
             "ijw_names": ijw,
-            "cluster_names": clusters,
         }
 
     found = await transact(request, work, read_only=True)

@@ -8,18 +8,24 @@ from playwright.sync_api import Page, ViewportSize
 from tests.e2e.axe import assert_accessible
 from tests.e2e.live import DESKTOP, MOBILE
 
-# Known failures of the API docs (web/templates/api_docs.html); strict, so the fix shows
-# up as XPASS and this mark must go.
-API_DOCS_KNOWN = pytest.mark.xfail(
-    reason="API docs: <pre> code samples scroll but cannot take keyboard focus (axe "
-    "scrollable-region-focusable); the field tables make the page 792 px wide at 390 px",
-    raises=AssertionError,
-    strict=True,
-)
-# Every page a visitor can reach, with the query strings that change what it shows.
+# Every page a visitor can reach, with the query strings that change what it shows. Offer
+# 1 is in the demo catalogue with figures, contracts and history; GM0599 (Rotterdam) has
+# open signals.
 PAGES = [
-    pytest.param("/api/v1/docs", marks=API_DOCS_KNOWN),
-    pytest.param("/api/v1/docs?lang=en", marks=API_DOCS_KNOWN),
+    "/",
+    "/?lang=en",
+    "/zoeken?kind=youth_care&age=9&near=Rotterdam&gemeente=GM0599&sort=wait",
+    "/zoeken?q=autisme&lang=en",
+    "/zoeken?age=twaalf&near=Atlantis",  # the form with errors
+    "/zoeken?q=zzzzzz",  # no results
+    "/aanbod/1?terug=gemeente%3DGM0599",
+    "/aanbod/1?lang=en",
+    "/wachtlijst",
+    "/wachttijd-te-lang?gemeente=GM0599",
+    "/wachttijd-te-lang?lang=en",
+    "/bestaat-niet",
+    "/api/v1/docs",
+    "/api/v1/docs?lang=en",
 ]
 
 
@@ -29,7 +35,7 @@ def test_page_meets_wcag_21_aa(page: Page, path: str, viewport: ViewportSize) ->
     response = page.goto(path)
 
     assert response is not None
-    assert response.ok, f"{path} answered {response.status}"
+    assert response.status < 500, f"{path} answered {response.status}"
     assert page.locator("html").get_attribute("lang"), "<html> has no lang"
     assert page.locator("h1").count() >= 1, "the page has no <h1>"
     # WCAG 1.4.10 (reflow), which axe cannot see: no sideways scrolling of the whole page.
