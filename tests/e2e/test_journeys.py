@@ -111,6 +111,49 @@ def test_parent_searches_filters_opens_an_offer_and_comes_back_to_the_same_resul
     assert console_errors == []
 
 
+def test_parent_pages_through_the_results_with_the_filters_kept(
+    page: Page, console_errors: list[str]
+) -> None:
+    search_youth_care_in_rotterdam(page)
+    filter_free_places_by_shortest_wait(page)
+    places = page.get_by_role("region", name="Plekken")
+    expect(places.get_by_role("heading", level=2)).to_contain_text("pagina 1 van")
+    first_on_page_one = first_result(page).inner_text()
+
+    pages = page.get_by_role("navigation", name="Paginering")
+    pages.get_by_role("link", name="Volgende").click()
+
+    expect(places.get_by_role("heading", level=2)).to_contain_text("pagina 2 van")
+    expect_youth_care_with_a_free_place_by_wait(page)
+    expect(first_result(page)).not_to_have_text(first_on_page_one)
+    pages.get_by_role("link", name="Vorige").click()
+    expect(places.get_by_role("heading", level=2)).to_contain_text("pagina 1 van")
+    expect(first_result(page)).to_have_text(first_on_page_one)
+    assert console_errors == []
+
+
+@pytest.mark.xfail(
+    reason="the count beside 'Alleen met een vrije plaats' is the status facet's 'open' "
+    "bucket, but the filter (has_places) also needs open_places > 0: 39 shown, 37 found",
+    raises=AssertionError,
+    strict=True,
+)
+def test_the_count_beside_a_free_place_is_what_ticking_it_finds(
+    page: Page, console_errors: list[str]
+) -> None:
+    search_youth_care_in_rotterdam(page)
+    free_place = page.get_by_label("Alleen met een vrije plaats")
+    promised = re.search(r"\((\d+)\)", free_place.evaluate("box => box.labels[0].innerText"))
+    assert promised
+
+    free_place.check()
+    page.get_by_role("button", name="Toon resultaten").click()
+
+    expect(page).to_have_url(re.compile("has_places=true"))
+    assert found_count(page) == f"{promised.group(1)} plekken gevonden."
+    assert console_errors == []
+
+
 # --- 2. keyboard only ---------------------------------------------------------------------
 
 
