@@ -131,6 +131,11 @@ def match_expression(parts: list[QueryPart], vocabulary: Vocabulary | None) -> s
     return " AND ".join(groups)
 
 
+def in_column(expression: str, column: str) -> str:
+    """`expression` (from `match_expression`) matched in one column of the table only."""
+    return f"{{{column}}} : ({expression})"
+
+
 def _word_alternatives(word: str, prefix: bool, vocabulary: Vocabulary | None) -> str:
     if not prefix:
         corrections = vocabulary.corrections(word) if vocabulary is not None else []

@@ -238,7 +238,7 @@ def box_is_wide(connection: Connection, query: SearchQuery) -> bool:
 
 
 def sort_keys(
-    query: SearchQuery, now: datetime, score: ColumnElement[float] | None
+    query: SearchQuery, now: datetime, score: ColumnElement[Any] | None
 ) -> list[tuple[ColumnElement[Any], bool]]:
     """What `query` sorts on before the offer id, each with whether it is descending
     (NULLs always come last). `score` is the text relevance (lower is better) when the text

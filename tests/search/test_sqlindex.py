@@ -600,6 +600,25 @@ def test_a_match_in_the_name_ranks_above_one_in_the_description(
 
 
 @sqlite_only
+def test_offers_whose_name_matches_the_whole_query_come_first_in_id_order(
+    session: Session, index: SqlIndex, now: datetime
+) -> None:
+    repeats = offer(session, "Ambulante begeleiding", "Autisme. Autisme en angst. Autisme.")
+    long_name = offer(session, "Begeleiding thuis, op school en in de wijk bij autisme en angst")
+    half = offer(session, "Autisme-team", "Ook bij angst")
+    short_name = offer(session, "Autisme en angst")
+    index_offers(session, index, now, repeats, long_name, half, short_name)
+
+    # Neither how often a word occurs nor how long the text is changes the order.
+    assert ids(search(index, now, "autisme angst")) == [
+        long_name.id,
+        short_name.id,
+        repeats.id,
+        half.id,
+    ]
+
+
+@sqlite_only
 def test_equal_relevance_is_ordered_by_id(session: Session, index: SqlIndex, now: datetime) -> None:
     offers = [offer(session, "Logeeropvang", "Weekend") for _ in range(4)]
     index_offers(session, index, now, *offers)
