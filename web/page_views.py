@@ -64,6 +64,26 @@ EXIT_PROFILE_LABELS = {
     "arbeidsmarkt": N_("Arbeidsmarkt"),
     "dagbesteding": N_("Dagbesteding"),
 }
+# The iJw category names of the reference data (JZ020), so the catalogue can translate
+# them; the names themselves come from the database.
+IJW_CATEGORY_NAMES = (
+    N_("Persoonlijke verzorging"),
+    N_("Dagbehandeling"),
+    N_("Vervoerdiensten"),
+    N_("Jeugdhulp verblijf (incl. behandeling)"),
+    N_("Jeugdhulp verblijf (excl. behandeling)"),
+    N_("Jeugdhulp ambulant"),
+    N_("Jeugdhulp crisis"),
+    N_("Jeugdreclassering"),
+    N_("Jeugdbescherming"),
+    N_("Activiteiten in het preventief justitieel kader"),
+    N_("Maatwerkarrangementen jeugd"),
+    N_("Generalistische basis-ggz"),
+    N_("Specialistische ggz"),
+    N_("Kindergeneeskunde"),
+    N_("Jeugd-ggz"),
+    N_("Landelijk ingekochte zorg"),
+)
 SORT_LABELS = {
     "relevance": N_("Beste match"),
     "wait": N_("Kortste wachttijd"),
@@ -101,7 +121,7 @@ def category_words(key: str, ijw_names: dict[int, str], t: NullTranslations) -> 
     words."""
     family, _, rest = key.partition(":")
     if family == "ijw" and rest.isdigit():
-        return ijw_names.get(int(rest), t.gettext("Jeugdhulp"))
+        return t.gettext(ijw_names.get(int(rest), "Jeugdhulp"))
     if family == "day_programme":
         return t.gettext(DAY_PROGRAMME_LABELS.get(rest, KIND_LABELS["day_programme"]))
     if family == "education":

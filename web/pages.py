@@ -54,10 +54,7 @@ HISTORY_WEEKS = 53  # the chart shows about the last year
 FIELD_PROBLEMS = {
     "q": N_("Gebruik hoogstens 200 tekens."),
     "age": N_("Vul een leeftijd in van 0 tot en met 30 jaar, in hele jaren."),
-    "near": N_(
-        "Deze postcode of plaats kennen we niet. Probeer de 4 cijfers van uw postcode "
-        "of de naam van uw woonplaats."
-    ),
+    "near": N_("Deze postcode of plaats kennen we niet. Probeer de naam van uw woonplaats."),
     OWN_MUNICIPALITY: N_("Kies uw gemeente uit de lijst."),
     "sort": N_("Sorteren op afstand kan alleen als u een postcode of plaats invult."),
     "max_wait_weeks": N_("Kies een wachttijd uit de lijst."),

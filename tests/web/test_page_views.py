@@ -1,12 +1,16 @@
 """What the pages say, decided without HTTP."""
 
+import csv
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from babel.support import NullTranslations
 
+import directory.reference
 from web.i18n import translations
 from web.page_views import (
+    IJW_CATEGORY_NAMES,
     category_words,
     day_words,
     page_numbers,
@@ -101,3 +105,12 @@ def test_signal_categories_are_said_in_words() -> None:
     assert category_words("day_programme:opdc", ijw, translations("en")) == (
         "OPDC (temporary place beside school)"
     )
+
+
+def test_every_ijw_category_of_the_reference_data_can_be_translated() -> None:
+    shipped = Path(directory.reference.__file__).parent / "data" / "ijw_categories.csv"
+    with shipped.open(encoding="utf-8") as rows:
+        names = {row["name"] for row in csv.DictReader(rows)}
+    assert names == set(IJW_CATEGORY_NAMES)
+    english = translations("en")
+    assert category_words("ijw:46", {46: "Jeugdhulp crisis"}, english) == "Crisis youth care"
