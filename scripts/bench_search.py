@@ -6,12 +6,13 @@ Builds (or reuses) a SQLite catalogue with `generate_catalogue`, then measures t
 embedded engine (SQLite FTS5) and, when MEILI_URL / MEILI_MASTER_KEY are set, Meilisearch.
 
 Usage: .venv/bin/python scripts/bench_search.py [--offers 100000] [--rounds 10]
-       [--database PATH]
+       [--database PATH] [--per-query]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import tempfile
@@ -82,21 +83,37 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_queries(backend: SearchBackend, rounds: int) -> None:
+def measure_queries(backend: SearchBackend, rounds: int, per_query: bool = False) -> None:
     now = datetime.now(UTC)
     for query in QUERIES:  # warm caches once
         backend.search(query, now)
-    times = []
+    times: list[list[float]] = [[] for _ in QUERIES]
     for _ in range(rounds):
-        for query in QUERIES:
+        for query, own in zip(QUERIES, times, strict=True):
             started = time.perf_counter()
             backend.search(query, now)
-            times.append((time.perf_counter() - started) * 1000)
+            own.append((time.perf_counter() - started) * 1000)
+    every = [elapsed for own in times for elapsed in own]
     print(
-        f"{backend.name}: {len(times)} queries, p50 {statistics.median(times):.1f} ms, "
-        f"p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms",
+        f"{backend.name}: {len(every)} queries, p50 {statistics.median(every):.1f} ms, "
+        f"p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms",
         flush=True,
     )
+    if per_query:
+        for number, (query, own) in enumerate(zip(QUERIES, times, strict=True), start=1):
+            median = statistics.median(own)
+            print(f"  {number:2d}. median {median:5.1f} ms  {describe(query)}", flush=True)
+
+
+def describe(query: SearchQuery) -> str:
+    """The fields of `query` that differ from a blank one."""
+    blank, shown = SearchQuery(), []
+    for field in dataclasses.fields(query):
+        value = getattr(query, field.name)
+        if value != getattr(blank, field.name):
+            text = "|".join(map(str, value)) if isinstance(value, tuple) else str(value)
+            shown.append(f"{field.name}={text}")
+    return " ".join(shown)
 
 
 def measure_lag(factory: sessionmaker[Session], backend: SearchBackend, runs: int = 5) -> None:
@@ -154,6 +171,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="times the 20 queries run")
     default = Path(tempfile.gettempdir()) / "plekwijzer-bench-search.db"
     parser.add_argument("--database", default=str(default), help="reused between runs")
+    parser.add_argument("--per-query", action="store_true", help="also each query's median")
     args = parser.parse_args()
     factory = build(f"sqlite:///{Path(args.database)}", args.offers)
     backends: list[SearchBackend] = [SqlIndex(factory, text_mode="fts")]
@@ -168,7 +186,7 @@ def main() -> None:
         )
     for backend in backends:
         measure_rebuild(factory, backend)
-        measure_queries(backend, args.rounds)
+        measure_queries(backend, args.rounds, args.per_query)
         measure_lag(factory, backend)
 
 
