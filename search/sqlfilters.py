@@ -109,18 +109,9 @@ def closeness(point: Point) -> ColumnElement[float]:
     )
 
 
-def distance_km(point: Point) -> ColumnElement[float]:
-    """Great-circle (haversine) distance from `point` to the main location in km; NULL
-    without coordinates. Also needs sqrt and asin."""
-    root = func.sqrt(closeness(point))
-    # Rounding can push the root a hair above 1 for antipodes; asin would fail there.
-    bounded = case((root > 1.0, 1.0), else_=root)
-    return cast(2 * EARTH_RADIUS_KM * func.asin(bounded), Float)
-
-
 def ensure_math_functions(connection: Connection) -> None:
     """SQLite has sin, cos, asin and sqrt only when built with its math functions (3.35+,
-    optional): register Python ones on connections that lack them."""
+    optional): register Python ones on connections that lack them (`closeness` needs cos)."""
     if connection.info.get(MATH_READY):
         return
     raw = typing.cast(sqlite3.Connection, connection.connection.dbapi_connection)
@@ -235,8 +226,11 @@ def box_is_wide(connection: Connection, query: SearchQuery) -> bool:
         return False
     low, high = bounding_box(query.near, query.radius_km).lat
     band = select(func.count()).select_from(Doc).where(Doc.lat.between(low, high))
-    total = connection.execute(select(func.count()).select_from(Doc)).scalar_one()
-    return connection.execute(band).scalar_one() > total * WIDE_BAND
+    total = select(func.count()).select_from(Doc)
+    in_band, documents = connection.execute(
+        select(band.scalar_subquery(), total.scalar_subquery())
+    ).one()
+    return bool(in_band > documents * WIDE_BAND)
 
 
 def sort_keys(

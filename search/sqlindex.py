@@ -42,6 +42,7 @@ from sqlalchemy.sql.selectable import FromClause
 
 from directory.db import unit_of_work
 from directory.enums import OfferKind
+from directory.geo import distance_km
 from directory.search_index import FTS_COLUMNS, FTS_TABLE, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
 from search import sqlfilters
@@ -164,7 +165,7 @@ class SqlIndex:
     ) -> list[Hit]:
         if not page_ids:
             return []
-        columns: list[Any] = [
+        columns = [
             Doc.id,
             Doc.name,
             Doc.kind,
@@ -175,13 +176,13 @@ class SqlIndex:
             Doc.total_wait_weeks,
             Doc.measured_at,
             Doc.valid_until,
+            Doc.lat,
+            Doc.lon,
         ]
-        if near is not None:
-            columns.append(sqlfilters.distance_km(near).label("distance"))
         rows = {
             row.id: row for row in connection.execute(select(*columns).where(Doc.id.in_(page_ids)))
         }
-        return [_hit(rows[offer_id], now, near is not None) for offer_id in page_ids]
+        return [_hit(rows[offer_id], now, near) for offer_id in page_ids]
 
     def _current_vocabulary(self, connection: Connection) -> Vocabulary:
         """The index's words, read again only when the index changed since."""
@@ -363,7 +364,11 @@ def _with_compound_words(normalised: str) -> str:
     return f"{normalised} {' '.join(extra)}" if extra else normalised
 
 
-def _hit(row: Any, now: datetime, with_distance: bool) -> Hit:
+def _hit(row: Any, now: datetime, near: Point | None) -> Hit:
+    # The page's few distances in Python, with the function Meilisearch's hits use.
+    distance = None
+    if near is not None and row.lat is not None and row.lon is not None:
+        distance = distance_km(near.lat, near.lon, row.lat, row.lon)
     return judged_hit(
         id=row.id,
         name=row.name,
@@ -376,5 +381,5 @@ def _hit(row: Any, now: datetime, with_distance: bool) -> Hit:
         measured_at=row.measured_at,
         valid_until=row.valid_until,
         now=now,
-        distance_km=row.distance if with_distance else None,
+        distance_km=distance,
     )
