@@ -63,12 +63,15 @@ class Settings(BaseSettings):
     # The scheduler (sync/scheduler.py): a full signal evaluation this often; a look for
     # changed availability, contracts and norms this often, re-evaluating only what they
     # touch; freshness reminders daily at this hour (Europe/Amsterdam), this many days
-    # before a figure expires; queued notifications sent this often. The scheduler lock
-    # (a lease on SQLite) lapses this long after its holder stopped renewing it.
+    # before a figure expires; case watches checked this often (a professional's case, not
+    # an emergency: a minute is soon enough); queued notifications sent this often. The
+    # scheduler lock (a lease on SQLite) lapses this long after its holder stopped renewing
+    # it.
     signal_evaluation_minutes: int = Field(default=15, ge=1, le=1440)
     signal_change_poll_seconds: float = Field(default=5.0, ge=0.5, le=3600)
     reminder_days_before_expiry: int = Field(default=7, ge=1, le=90)
     reminder_hour: int = Field(default=8, ge=0, le=23)
+    watch_evaluation_seconds: float = Field(default=60.0, ge=5, le=3600)
     notification_send_seconds: float = Field(default=10.0, ge=1, le=3600)
     scheduler_lease_seconds: int = Field(default=60, ge=10, le=3600)
 

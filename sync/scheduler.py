@@ -51,8 +51,6 @@ FRESHNESS_REMINDERS = "freshness-reminders"
 SEND_NOTIFICATIONS = "send-notifications"
 RENEW_LOCK = "renew-lock"
 REMINDER_TIMEZONE = ZoneInfo("Europe/Amsterdam")
-# Watches are a professional's case, not an emergency: a minute is soon enough.
-WATCH_EVALUATION_SECONDS = 60
 # Beyond this many changed offers one full evaluation is cheaper than many small ones.
 FULL_EVALUATION_ABOVE = 2_000
 
@@ -290,7 +288,7 @@ class Scheduler:
                 EVALUATE_WATCHES,
                 "alert professionals' case watches",
                 lambda now: evaluate_watches(factory, self.search, settings, now),
-                IntervalTrigger(seconds=WATCH_EVALUATION_SECONDS),
+                IntervalTrigger(seconds=settings.watch_evaluation_seconds),
                 misfire_grace_seconds=120,
             ),
             JobSpec(
