@@ -8,17 +8,21 @@ after `MAX_ATTEMPTS`, set aside as dead.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
+from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.jobs import Notification, OrganisationWebhook, WebhookSubscription
 from directory.models import Organisation, Signal, Watch, WatchAlert
+from directory.reference.models import Municipality
 from directory.signals import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
 from directory.watches import EVENT_TEXT
 
@@ -202,6 +206,54 @@ def _webhook_row(signal: Signal, state: str, subscription: WebhookSubscription) 
 
 
 # --- watch alerts ---------------------------------------------------------------------
+
+
+def register_webhook(
+    session: Session,
+    *,
+    url: str,
+    organisation_id: int | None = None,
+    municipality: str | None = None,
+    events: Sequence[str] = (),
+    now: datetime,
+) -> tuple[WebhookSubscription, str]:
+    """An operator subscribes a system: signal changes (for one municipality, or all) and,
+    with an organisation, that organisation's watch alerts. Returns the subscription and
+    its new signing secret, which only the caller sees."""
+    known_events = (*SIGNAL_EVENTS.values(), WATCH_ALERT_EVENT)
+    problems = []
+    address = urlsplit(url)
+    if address.scheme not in ("https", "http") or not address.hostname:
+        problems.append(InvalidParam("url", f"{url!r} is not an http(s) address"))
+    problems += [
+        InvalidParam("event", f"{event!r} is not one of {', '.join(known_events)}")
+        for event in events
+        if event not in known_events
+    ]
+    if municipality is not None and session.get(Municipality, municipality) is None:
+        problems.append(InvalidParam("municipality", f"{municipality!r} is not a CBS code here"))
+    if problems:
+        raise InvalidDataError("the webhook is not valid", problems)
+    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        raise NotFoundError(f"organisation {organisation_id}")
+    secret = secrets.token_urlsafe(32)
+    if organisation_id is not None:
+        subscription = add_organisation_webhook(
+            session, organisation_id, url=url, secret=secret, events=list(events), now=now
+        )
+        subscription.municipality_code = municipality
+    else:
+        subscription = WebhookSubscription(
+            url=url,
+            secret=secret,
+            municipality_code=municipality,
+            events=list(events),
+            active=True,
+            created_at=now,
+        )
+        session.add(subscription)
+    session.flush()
+    return subscription, secret
 
 
 def add_organisation_webhook(

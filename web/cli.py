@@ -27,6 +27,7 @@ from directory.demo import load_demo, refresh_demo
 from directory.errors import DirectoryError
 from directory.generate import generate_catalogue
 from directory.migrate import upgrade
+from directory.notifications import register_webhook
 from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
 from directory.signal_service import EvaluationSummary, evaluate_signals
@@ -322,3 +323,43 @@ def keys_revoke(key_id: int) -> None:
     with unit_of_work(make_session_factory(_engine())) as session:
         revoke_key(session, key_id, datetime.now(UTC))
     console.print(f"API key {key_id} is revoked.")
+
+
+@main.group()
+def webhooks() -> None:
+    """Systems that receive signal changes and watch alerts as signed JSON."""
+
+
+@webhooks.command("add")
+@click.option("--url", required=True, help="Where to POST, e.g. https://zaaksysteem.example/hook.")
+@click.option(
+    "--org",
+    "organisation_id",
+    type=click.IntRange(1, 2**31 - 1),
+    help="The organisation whose watch alerts it also receives.",
+)
+@click.option("--municipality", help="Only this municipality's signals (CBS code, GMxxxx).")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    help="Repeat for several: signal.opened, signal.resolved, watch.alert; default: all.",
+)
+def webhooks_add(
+    url: str, organisation_id: int | None, municipality: str | None, events: tuple[str, ...]
+) -> None:
+    """Subscribe a system and print its signing secret once."""
+    with unit_of_work(make_session_factory(_engine())) as session:
+        subscription, secret = register_webhook(
+            session,
+            url=url,
+            organisation_id=organisation_id,
+            municipality=municipality.upper() if municipality else None,
+            events=events,
+            now=datetime.now(UTC),
+        )
+    console.print(f"Webhook {subscription.id} posts to {url}.")
+    console.print(
+        "Its signing secret (X-Plekwijzer-Signature); store it now, it is not shown again:"
+    )
+    click.echo(secret)

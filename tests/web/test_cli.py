@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory
+from directory.jobs import OrganisationWebhook, WebhookSubscription
 from directory.models import ApiClient, Offer, Signal
 from directory.reference.models import Municipality
 from providers.keys import hash_key
@@ -144,3 +145,33 @@ def test_the_demo_opens_signals_and_a_second_evaluation_changes_nothing(database
     again = runner.invoke(main, ["evaluate-signals"])
     assert again.exit_code == 0, again.output
     assert "0 opened" in again.output
+
+
+def test_an_operator_subscribes_a_system_and_sees_its_secret_once(database: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    hook = ["--url", "https://zaak.example/hook", "--org", "1", "--municipality", "gm0599"]
+    added = runner.invoke(main, ["webhooks", "add", *hook, "--event", "watch.alert"])
+    assert added.exit_code == 0, added.output
+    secret = added.output.strip().splitlines()[-1]
+    engine = make_engine(database)
+    with engine.connect() as connection:
+        stored = connection.execute(select(WebhookSubscription)).one()
+        owner = connection.execute(select(OrganisationWebhook.organisation_id)).scalar_one()
+    engine.dispose()
+    assert (stored.url, stored.municipality_code, stored.events) == (
+        "https://zaak.example/hook",
+        "GM0599",
+        ["watch.alert"],
+    )
+    assert stored.secret == secret
+    assert len(secret) >= 32
+    assert owner == 1
+
+    bad = runner.invoke(main, ["webhooks", "add", "--url", "ftp://x", "--event", "everything"])
+    assert bad.exit_code == 2
+    assert "url" in bad.output
+    assert "event" in bad.output
+    unknown = runner.invoke(main, ["webhooks", "add", "--url", "https://x.example", "--org", "999"])
+    assert unknown.exit_code == 2
+    assert "organisation 999 does not exist" in unknown.output
