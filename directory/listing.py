@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from directory.enums import OfferKind
 from directory.models import Contract, Offer
 from directory.reference.models import IjwCategory, Municipality
 
@@ -25,7 +26,9 @@ class OfferSummary:
     max_age: int | None
     accepts_pgb: bool
     is_demo: bool
-    contracted: bool | None  # by the asked municipality; None when none was asked
+    # By the asked municipality; None when none was asked, and for school places, which
+    # municipalities do not buy.
+    contracted: bool | None
 
 
 def offer_summaries(
@@ -47,6 +50,7 @@ def offer_summaries(
     rows = session.execute(
         select(
             Offer.id,
+            Offer.kind,
             Offer.school_type,
             Offer.cluster,
             Offer.day_programme_type,
@@ -67,7 +71,11 @@ def offer_summaries(
             max_age=row.max_age,
             accepts_pgb=row.accepts_pgb,
             is_demo=row.is_demo,
-            contracted=None if municipality is None else row.id in contracted,
+            contracted=(
+                None
+                if municipality is None or row.kind is OfferKind.SPECIAL_EDUCATION
+                else row.id in contracted
+            ),
         )
         for row in rows
     }
@@ -98,3 +106,11 @@ def ijw_category_names(session: Session) -> dict[int, str]:
     return {
         code: name for code, name in session.execute(select(IjwCategory.code, IjwCategory.name))
     }
+
+
+def offer_names(session: Session, offer_ids: set[int]) -> dict[int, str]:
+    """The name of each offer among `offer_ids`."""
+    if not offer_ids:
+        return {}
+    rows = session.execute(select(Offer.id, Offer.name).where(Offer.id.in_(sorted(offer_ids))))
+    return {offer_id: name for offer_id, name in rows}

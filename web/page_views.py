@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
 from web.i18n import N_
@@ -90,6 +92,18 @@ SORT_LABELS = {
     "distance": N_("Dichtstbij"),
     "updated": N_("Laatst bijgewerkt"),
 }
+# The tariff units providers publish (providers.schemas), as a price says them.
+TARIFF_UNITS = {
+    "hour": N_("uur"),
+    "day": N_("dag"),
+    "week": N_("week"),
+    "month": N_("maand"),
+    "year": N_("jaar"),
+    "session": N_("sessie"),
+}
+TLV_LABELS = {"laag": N_("laag"), "midden": N_("midden"), "hoog": N_("hoog")}
+# Dates on the pages are days in the Netherlands, whatever the server's time zone.
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 # Up to this many weeks a wait is said in weeks; longer in months.
 WEEKS_SAID_AS_WEEKS = 12
 WEEKS_PER_MONTH = 52 / 12
@@ -109,11 +123,17 @@ def wait_words(weeks: int | None, t: NullTranslations) -> str:
 
 
 def day_words(moment: date | None, lang: str) -> str:
-    """A day as words in the page's language ("2 maart 2026"); empty when missing."""
+    """A day as words in the page's language ("2 maart 2026"), the day it is in the
+    Netherlands at that moment; empty when missing."""
     if moment is None:
         return ""
-    day = moment.date() if isinstance(moment, datetime) else moment
+    day = moment.astimezone(DUTCH_TIME).date() if isinstance(moment, datetime) else moment
     return format_date(day, format="long", locale=lang)
+
+
+def number_words(value: float, lang: str) -> str:
+    """A number with the page language's decimal sign ("1,2" in Dutch)."""
+    return format_decimal(value, locale=lang)
 
 
 def category_words(key: str, ijw_names: dict[int, str], t: NullTranslations) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
@@ -27,15 +28,18 @@ from directory.listing import (
     current_municipalities,
     ijw_category_names,
     municipality_names,
+    offer_names,
     offer_summaries,
 )
+from directory.models import Signal
 from directory.rules import headline, is_fresh, netto_waiting_list, total_wait_weeks
 from directory.service import load_offer_view, scoped_figures
-from directory.signal_service import SignalFilter, list_signals, load_signal
+from directory.signal_service import SignalFilter, list_signals
 from providers.http import client_address, now_of, path_id, transact
 from providers.waitlist import find_position
 from search.places import resolve_near
 from search.query import SearchQuery, Sort
+from search.service import Search
 from web import page_views
 from web.assets import StyleSheet
 from web.i18n import COOKIE, LANGUAGES, N_, language_of, translations
@@ -49,11 +53,13 @@ OWN_MUNICIPALITY = "gemeente"
 CONTRACTED_ONLY = "alleen_contract"
 PAGE_ONLY = {OWN_MUNICIPALITY, CONTRACTED_ONLY, "lang"}
 MAX_WAIT_CHOICES = (4, 8, 14, 26, 52)
+MAX_SIGNALS_SHOWN = 50
 HISTORY_WEEKS = 53  # the chart shows about the last year
 # What a visitor reads when a field is not right, by search parameter.
 FIELD_PROBLEMS = {
     "q": N_("Gebruik hoogstens 200 tekens."),
     "age": N_("Vul een leeftijd in van 0 tot en met 30 jaar, in hele jaren."),
+    # Postcodes are known only where the catalogue has a location (search.places).
     "near": N_("Deze postcode of plaats kennen we niet. Probeer de naam van uw woonplaats."),
     OWN_MUNICIPALITY: N_("Kies uw gemeente uit de lijst."),
     "sort": N_("Sorteren op afstand kan alleen als u een postcode of plaats invult."),
@@ -69,7 +75,8 @@ FIELD_NAMES = {
     "kind": N_("Soort hulp"),
     "cluster": N_("Cluster"),
     "ijw_category": N_("Soort jeugdhulp"),
-    "page": N_("Pagina"),
+    "has_places": N_("Alleen met een vrije plaats"),
+    "accepts_pgb": N_("Alleen aanbieders die met een pgb werken"),
 }
 NOT_RIGHT = N_("Deze keuze klopt niet; kies opnieuw.")
 LOOKUP_CODE = "code"
@@ -92,6 +99,7 @@ def environment(lang: str) -> Environment:
     env.globals.update(
         wait_words=lambda weeks: page_views.wait_words(weeks, t),
         day_words=lambda moment: page_views.day_words(moment, lang),
+        number_words=lambda value: page_views.number_words(value, lang),
         KIND_LABELS=page_views.KIND_LABELS,
         STATUS_LABELS=page_views.STATUS_LABELS,
         STATUS_TONES=page_views.STATUS_TONES,
@@ -99,6 +107,8 @@ def environment(lang: str) -> Environment:
         CLUSTER_LABELS=page_views.CLUSTER_LABELS,
         DAY_PROGRAMME_LABELS=page_views.DAY_PROGRAMME_LABELS,
         EXIT_PROFILE_LABELS=page_views.EXIT_PROFILE_LABELS,
+        TARIFF_UNITS=page_views.TARIFF_UNITS,
+        TLV_LABELS=page_views.TLV_LABELS,
         SORT_LABELS=page_views.SORT_LABELS,
     )
     return env
@@ -116,7 +126,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         .render(
             lang=lang,
             other_lang=other,
-            switch_url=f"{request.url.path}?{switch}",
+            # Only the query: the path a visitor came in on is never echoed into a link.
+            switch_url=f"?{switch}",
             path=request.url.path,
             style_url=f"/static/{style.name}",
             **context,
@@ -148,7 +159,7 @@ class SearchForm:
         return {part.strip() for raw in self.params.getlist(name) for part in raw.split(",")}
 
     def checked(self, name: str) -> bool:
-        return self.value(name) in ("1", "true", "on", "ja")
+        return self.value(name).lower() in ("1", "true", "yes")
 
 
 def search_params(form: SearchForm) -> QueryParams:
@@ -161,23 +172,28 @@ def search_params(form: SearchForm) -> QueryParams:
     return QueryParams([*items, ("per_page", str(PER_PAGE))])
 
 
-def own_municipality(form: SearchForm) -> tuple[str | None, list[InvalidParam]]:
+def own_municipality(
+    form: SearchForm, municipalities: list[tuple[str, str]]
+) -> tuple[str | None, list[InvalidParam]]:
+    """The visitor's municipality when it is one that exists now."""
     raw = form.value(OWN_MUNICIPALITY).upper()
     if not raw:
         return None, []
-    if MUNICIPALITY.match(raw):
+    if MUNICIPALITY.fullmatch(raw) and raw in dict(municipalities):
         return raw, []
     return None, [InvalidParam(OWN_MUNICIPALITY, raw)]
 
 
-def problems_shown(problems: list[InvalidParam]) -> list[tuple[str, str, str]]:
-    """(field, its label, what to do) per problem, one per field, in form order."""
-    shown: dict[str, tuple[str, str, str]] = {}
+def problems_shown(problems: list[InvalidParam]) -> list[tuple[str, str, str, str]]:
+    """(field, the id to jump to, its label, what to do) per problem, one per field. A
+    parameter the form has no field for (from a typed or shared address) points at the
+    form as a whole."""
+    shown: dict[str, tuple[str, str, str, str]] = {}
     for problem in problems:
         name = problem.name
-        shown.setdefault(
-            name, (name, FIELD_NAMES.get(name, name), FIELD_PROBLEMS.get(name, NOT_RIGHT))
-        )
+        anchor = f"veld-{name}" if name in FIELD_NAMES else "filters-titel"
+        label = FIELD_NAMES.get(name, N_("Zoekopdracht"))
+        shown.setdefault(name, (name, anchor, label, FIELD_PROBLEMS.get(name, NOT_RIGHT)))
     return list(shown.values())
 
 
@@ -200,7 +216,7 @@ async def results(request: Request) -> Response:
     """Search results with filters, exact facet counts, sorting and pages."""
     now = now_of(request)
     form = SearchForm(request.query_params)
-    own, problems = own_municipality(form)
+    problems: list[InvalidParam] = []
     try:
         query, near = parse_query(search_params(form))
     except InvalidDataError as error:
@@ -209,32 +225,40 @@ async def results(request: Request) -> Response:
 
     def work(session: Session) -> dict[str, Any]:
         municipalities = current_municipalities(session)
-        if problems:
-            return {"municipalities": municipalities, "result": None}
+        own, wrong = own_municipality(form, municipalities)
+        found: dict[str, Any] = {"municipalities": municipalities, "own": own, "result": None}
         try:
-            point = resolve_near(session, near) if near else None
+            point = resolve_near(session, near) if near and not problems else None
         except InvalidDataError as error:
-            return {"municipalities": municipalities, "result": None, "near": error}
+            wrong += error.invalid_params
+        if problems or wrong:
+            return {**found, "problems": wrong}
         located = dataclasses.replace(query, near=point)
-        result = search_of(request).search(located, now)
+        search = search_of(request)
+        result = search.search(located, now)
         ids = [hit.id for hit in result.items]
         located_in = {hit.municipality for hit in result.items if hit.municipality}
-        ijw = ijw_category_names(session)
         return {
-            "municipalities": municipalities,
+            **found,
+            "problems": [],
             "result": result,
+            "facets": {**result.facets, **wider_facets(search, located, now)},
             "summaries": offer_summaries(session, ids, own, now.date()),
             "names": municipality_names(
                 session, located_in | set(result.facets.get("municipality", {}))
             ),
-            "ijw_names": ijw,
+            "ijw_names": ijw_category_names(session),
         }
 
     found = await transact(request, work, read_only=True)
-    if isinstance(found.get("near"), InvalidDataError):
-        problems += found["near"].invalid_params
+    problems += found["problems"]
     result = found["result"]
     pages = -(-result.total // PER_PAGE) if result else 0
+    if result and pages and query.page > pages:
+        # A page past the end (an old link, a typed address): the last page instead.
+        last = page_views.query_string(request.query_params.multi_items(), page=str(pages))
+        return RedirectResponse(f"/zoeken?{last}", status_code=303)
+    own = found["own"]
     back = page_views.query_string(request.query_params.multi_items(), lang=None)
     return render(
         request,
@@ -247,6 +271,7 @@ async def results(request: Request) -> Response:
         own_name=dict(found["municipalities"]).get(own or ""),
         municipalities=found["municipalities"],
         result=result,
+        facets=found.get("facets", {}),
         summaries=found.get("summaries", {}),
         names=found.get("names", {}),
         ijw_names=found.get("ijw_names", {}),
@@ -260,8 +285,30 @@ async def results(request: Request) -> Response:
         ),
         back=back,
         sorts=[sort for sort in Sort if sort is not Sort.DISTANCE or near],
-        max_wait_choices=MAX_WAIT_CHOICES,
+        max_wait_choices=sorted(
+            {*MAX_WAIT_CHOICES, *([query.max_wait_weeks] if query.max_wait_weeks else [])}
+        ),
     )
+
+
+def wider_facets(search: Search, query: SearchQuery, now: datetime) -> dict[str, dict[str, int]]:
+    """The counts of each filtered facet over the results without that facet's own filter,
+    so each option tells what ticking it as well would add (not 0 for all but the ticked
+    one)."""
+    unfiltered = {
+        "kind": dataclasses.replace(query, kinds=()) if query.kinds else None,
+        "cluster": dataclasses.replace(query, clusters=()) if query.clusters else None,
+        "ijw_category": (
+            dataclasses.replace(query, ijw_categories=()) if query.ijw_categories else None
+        ),
+    }
+    return {
+        facet: search.search(dataclasses.replace(wider, page=1, per_page=1), now).facets.get(
+            facet, {}
+        )
+        for facet, wider in unfiltered.items()
+        if wider is not None
+    }
 
 
 # --- one offer ----------------------------------------------------------------------------
@@ -273,7 +320,7 @@ async def offer(request: Request) -> Response:
     offer_id = path_id(request)
     back = request.query_params.get("terug", "")
     own = dict(parse_qsl(back)).get(OWN_MUNICIPALITY, "").upper() or None
-    if own is not None and not MUNICIPALITY.match(own):
+    if own is not None and not MUNICIPALITY.fullmatch(own):
         own = None
     lang, _ = language_of(request)
 
@@ -364,10 +411,14 @@ async def waitlist(request: Request) -> Response:
     except DirectoryError as error:
         if error.status != 404:
             raise
-        return render(
+        response = render(
             request, "waitlist.html", status=404, position=None, not_found=True, code=code
         )
-    return render(request, "waitlist.html", position=position, not_found=False, code="")
+    else:
+        response = render(request, "waitlist.html", position=position, not_found=False, code="")
+    # A position is for the parent alone: no cache keeps it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def form_value(request: Request, name: str) -> str:
@@ -387,21 +438,25 @@ async def form_value(request: Request, name: str) -> str:
 async def too_long(request: Request) -> Response:
     """The PGB route and the onderwijsconsulent explained, with the open signals of the
     visitor's municipality."""
-    own, problems = own_municipality(SearchForm(request.query_params))
+    form = SearchForm(request.query_params)
 
     def work(session: Session) -> dict[str, Any]:
         municipalities = current_municipalities(session)
-        signals = []
+        own, problems = own_municipality(form, municipalities)
+        signals: list[Signal] = []
+        total = 0
         if own:
-            found, _total = list_signals(
-                session, SignalFilter(municipality=own, state="open"), page=1, per_page=50
-            )
-            signals = [load_signal(session, signal.id) for signal in found]
-        ijw = ijw_category_names(session)
+            where = SignalFilter(municipality=own, state="open")
+            signals, total = list_signals(session, where, page=1, per_page=MAX_SIGNALS_SHOWN)
+        cited = {item["offer_id"] for signal in signals for item in signal.alternatives}
         return {
             "municipalities": municipalities,
+            "own": own,
+            "problems": problems,
             "signals": signals,
-            "ijw_names": ijw,
+            "total": total,
+            "offer_names": offer_names(session, cited),
+            "ijw_names": ijw_category_names(session),
         }
 
     found = await transact(request, work, read_only=True)
@@ -410,12 +465,10 @@ async def too_long(request: Request) -> Response:
         request,
         "too_long.html",
         category_words=lambda key: page_views.category_words(key, found["ijw_names"], t),
-        status=400 if problems else 200,
-        own=own,
-        own_name=dict(found["municipalities"]).get(own or ""),
-        problems=problems_shown(problems),
-        form=SearchForm(request.query_params),
-        **found,
+        status=400 if found["problems"] else 200,
+        own_name=dict(found["municipalities"]).get(found["own"] or ""),
+        form=form,
+        **{**found, "problems": problems_shown(found["problems"])},
     )
 
 

@@ -23,7 +23,12 @@ class WatchSearch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    q: str | None = Field(default=None, max_length=200, description="Free text.")
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Free text; no personal data (a BSN, e-mail address, phone number or date "
+        "is refused; names cannot be detected and must not be used).",
+    )
     kind: list[OfferKind] = Field(default_factory=list, examples=[["youth_care"]])
     cluster: list[int] = Field(default_factory=list, description="1-4.")
     ijw_category: list[int] = Field(
@@ -36,7 +41,10 @@ class WatchSearch(BaseModel):
     has_places: bool | None = None
     accepts_pgb: bool | None = None
     near: str | None = Field(
-        default=None, description="Postcode, place name or lat,lon.", examples=["Rotterdam"]
+        default=None,
+        description="Postcode, place name or lat,lon. A postcode is kept as its four digits "
+        "(PC4), coordinates rounded to 2 decimals (~1 km).",
+        examples=["Rotterdam"],
     )
     radius_km: float | None = Field(default=None, examples=[15])
 
@@ -59,7 +67,8 @@ class WatchSearch(BaseModel):
 
 class WatchIn(BaseModel):
     """A new watch for a case. The case reference is a pseudonym from your own case
-    system: no name, BSN, e-mail address or phone number (those are refused)."""
+    system: no name, BSN, e-mail address, phone number or date of birth (all but names are
+    refused; names cannot be detected, so they must not be used)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -67,7 +76,10 @@ class WatchIn(BaseModel):
         min_length=1,
         max_length=40,
         description="Your case number: letters, digits, space and . _ / # : - with at least "
-        "one digit; 9 or more digits in a row are refused (a BSN could hide there).",
+        "one digit. Refused as possible personal data: an e-mail address, a phone number, 9 or "
+        "more digits in a row (a BSN could hide there) and dates (such as a date of birth: "
+        "12-03-2015, 120315, 20150312). Names cannot be detected: never use a name, initials "
+        "or anything else that points to the child.",
         examples=["WT-2026-0142"],
     )
     municipality: str = Field(

@@ -82,8 +82,8 @@ async def list_watches(request: Request) -> Response:
 
 async def create_watch(request: Request) -> Response:
     """`POST /api/v1/watches`: save a watch for a case."""
+    client = await authorise(request, WATCHES_WRITE)  # 401 first, whatever the body is
     body = await json_body(request)
-    client = await authorise(request, WATCHES_WRITE)
     data = parse_model(WatchIn, body)
     query, near = data.search.checked()
     now = now_of(request)
@@ -203,12 +203,17 @@ WATCH_OPERATIONS = [
         WHO_NL + "Een zoekopdracht (dezelfde filters als GET /api/v1/offers) met een "
         "pseudoniem dossiernummer, de gemeente en eventueel de categorie. Je krijgt één "
         "melding per gebeurtenis: er komt een passende plaats vrij, een passende wachttijd "
-        "valt binnen de norm, of de pgb-route kan van toepassing zijn. Geen persoonsgegevens: "
-        "een BSN, e-mailadres of telefoonnummer wordt geweigerd.",
+        "valt binnen de norm, of de pgb-route kan van toepassing zijn. Geen persoonsgegevens, "
+        "ook niet in de zoektekst: een BSN, e-mailadres, telefoonnummer of datum (zoals een "
+        "geboortedatum) wordt geweigerd. Namen kunnen we niet herkennen: gebruik ze niet. Van "
+        "near bewaren we alleen de vier cijfers van een postcode, en coördinaten op ~1 km.",
         WHO_EN + "A search (the filters of GET /api/v1/offers) with a pseudonymous case "
         "reference, the municipality and optionally the category. You are alerted once per "
         "event: a matching place opens, a matching wait drops within the norm, or the PGB "
-        "route may apply. No personal data: a BSN, e-mail address or phone number is refused.",
+        "route may apply. No personal data, also not in the search text: a BSN, e-mail "
+        "address, phone number or date (such as a date of birth) is refused. Names cannot be "
+        "detected: do not use them. Of near only a postcode's four digits and coordinates to "
+        "~1 km are kept.",
         request=WatchIn,
         response=WatchOut,
         status=201,

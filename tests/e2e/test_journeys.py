@@ -136,8 +136,8 @@ def test_parent_searches_near_the_example_place_of_the_hint(
     page: Page, console_errors: list[str]
 ) -> None:
     page.goto("/")
-    hint = page.get_by_text(re.compile(r"^Bijvoorbeeld \w+, of ")).inner_text()
-    example = re.match(r"Bijvoorbeeld (\w+),", hint)
+    hint = page.get_by_text(re.compile(r"^Bijvoorbeeld \w+ of \w+\.$")).inner_text()
+    example = re.match(r"Bijvoorbeeld (\w+) of", hint)
     assert example
 
     page.get_by_label("Postcode of plaats").fill(example.group(1))

@@ -1,6 +1,7 @@
 """What the pages say, decided without HTTP."""
 
 import csv
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -8,11 +9,14 @@ import pytest
 from babel.support import NullTranslations
 
 import directory.reference
+from providers.schemas import OfferFields
 from web.i18n import translations
 from web.page_views import (
     IJW_CATEGORY_NAMES,
+    TARIFF_UNITS,
     category_words,
     day_words,
+    number_words,
     page_numbers,
     query_string,
     wait_chart,
@@ -41,8 +45,10 @@ def test_waits_are_said_in_weeks_up_to_three_months_then_in_months(
 
 
 def test_days_are_written_out_in_the_page_language() -> None:
+    # Half past eleven at night in UTC is already the next day in the Netherlands.
     moment = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    assert day_words(moment, "nl") == "2 maart 2026"
+    assert day_words(moment, "nl") == "3 maart 2026"
+    assert day_words(datetime(2026, 7, 1, 21, 59, tzinfo=UTC), "nl") == "1 juli 2026"
     assert day_words(date(2026, 3, 2), "en") == "March 2, 2026"
     assert day_words(None, "nl") == ""
 
@@ -114,3 +120,14 @@ def test_every_ijw_category_of_the_reference_data_can_be_translated() -> None:
     assert names == set(IJW_CATEGORY_NAMES)
     english = translations("en")
     assert category_words("ijw:46", {46: "Jeugdhulp crisis"}, english) == "Crisis youth care"
+
+
+def test_numbers_use_the_decimal_sign_of_the_page_language() -> None:
+    assert number_words(1.5, "nl") == "1,5"
+    assert number_words(1.5, "en") == "1.5"
+
+
+def test_every_tariff_unit_a_provider_may_publish_has_words() -> None:
+    pattern = OfferFields.model_json_schema()["properties"]["tariff_unit"]["anyOf"][0]["pattern"]
+    units = set(re.fullmatch(r"\^\((.*)\)\$", pattern).group(1).split("|"))
+    assert units == set(TARIFF_UNITS)

@@ -3,7 +3,7 @@ happens with bad input. The browser journeys and accessibility checks are in tes
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -127,11 +127,13 @@ def test_results_show_waits_freshness_contracts_and_keep_the_filters(
     assert "SO De Vuurtoren" not in text
     # Contracted by the visitor's municipality: yes for one, no for the other.
     assert re.findall(r"Ingekocht door Rotterdam (ja|nee)", text) == ["ja", "nee"]
-    # The form shows what was asked, and facet counts cover the whole result.
+    # The form shows what was asked. The counts beside the kinds leave the kind filter
+    # out: they tell what ticking another kind would add.
     assert 'value="youth_care" checked' in page.text
     assert '<option value="GM0599" selected>' in page.text
     assert "Jeugdhulp (2)" in text
-    assert "Speciaal onderwijs (0)" in text
+    assert "Speciaal onderwijs (1)" in text
+    assert "Dagprogramma (0)" in text
     # The way to the offer carries the search back.
     assert f'href="/aanbod/{ids["fresh"]}?terug=kind%3Dyouth_care%26gemeente%3DGM0599' in page.text
 
@@ -247,7 +249,7 @@ def test_unknown_offer_and_page_give_a_helpful_dutch_page(browser: TestClient) -
 
 def test_the_visitor_chooses_english_and_it_is_remembered(browser: TestClient) -> None:
     dutch = browser.get("/wachtlijst")
-    assert 'href="/wachtlijst?lang=en"' in dutch.text
+    assert 'href="?lang=en"' in dutch.text
     assert ">English</a>" in dutch.text
 
     english = browser.get("/wachtlijst", params={"lang": "en"})
@@ -287,6 +289,7 @@ def test_a_parent_sees_their_waiting_list_place_by_code(
     assert "Behandelgroep De Brug" in text
     assert "1 mei 2026" in text
     assert code not in str(found.url)
+    assert found.headers["Cache-Control"] == "no-store"
 
     wrong = browser.post("/wachtlijst", data={"code": "AAAA-BBBB-CCCC"})
     assert wrong.status_code == 404
@@ -319,7 +322,8 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     assert "artikel 8.1.1" in general
     assert "geen belofte" in general
     assert "onderwijsconsulent" in general
-    assert "recht op een pgb" in general  # "...geeft u niet vanzelf recht op een pgb"
+    assert "Een lange wachttijd geeft u niet vanzelf recht op een pgb" in general
+    assert "u hebt recht op" not in general.lower()
 
     page = browser.get("/wachttijd-te-lang", params={"gemeente": "GM0599"})
     text = text_of(page.text)
@@ -329,9 +333,10 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     assert "De pgb-route kan hier van toepassing zijn." in text
     assert re.search(r'href="/aanbod/\d+"', page.text)  # an alternative to look at
 
-    wrong = browser.get("/wachttijd-te-lang", params={"gemeente": "Rotterdam"})
-    assert wrong.status_code == 400
-    assert "Kies uw gemeente uit de lijst." in text_of(wrong.text)
+    for wrong_code in ("Rotterdam", "GM9999"):
+        wrong = browser.get("/wachttijd-te-lang", params={"gemeente": wrong_code})
+        assert wrong.status_code == 400
+        assert "Kies uw gemeente uit de lijst." in text_of(wrong.text)
 
 
 def test_every_page_and_answer_carries_the_security_headers(browser: TestClient) -> None:
@@ -358,3 +363,69 @@ def test_the_style_sheet_is_the_nl_design_system_bundle_kept_for_long(
     assert ".site-card" in sheet.text
     assert app.state.style_sheet.complete
     assert browser.get("/static/site-000000000000.css").status_code == 404
+
+
+def test_school_places_are_not_called_uncontracted(
+    app: Starlette, browser: TestClient, session: Session, now: datetime
+) -> None:
+    seed(session, now)
+    index(app, now)
+    page = browser.get("/zoeken", params={"kind": "special_education", "gemeente": "GM0599"})
+    text = text_of(page.text)
+    assert "SO De Vuurtoren" in text
+    assert "Ingekocht door" not in text  # municipalities do not buy school places
+
+
+def test_a_page_past_the_end_leads_to_the_last_page(
+    app: Starlette, browser: TestClient, session: Session, now: datetime
+) -> None:
+    seed(session, now)
+    index(app, now)
+    page = browser.get(
+        "/zoeken", params={"kind": "youth_care", "page": "99999"}, follow_redirects=False
+    )
+    assert page.status_code == 303
+    assert page.headers["location"] == "/zoeken?kind=youth_care&page=1"
+
+
+def test_every_problem_links_to_a_place_on_the_page(
+    app: Starlette, browser: TestClient, session: Session, now: datetime
+) -> None:
+    seed(session, now)
+    index(app, now)
+    page = browser.get(
+        "/zoeken",
+        params={"kind": "boat", "cluster": "9", "has_places": "maybe", "radius_km": "-1"},
+    )
+    assert page.status_code == 400
+    targets = re.findall(
+        r'<li class="utrecht-unordered-list__item"><a [^>]*href="#([^"]+)"', page.text
+    )
+    assert len(targets) == 4
+    for target in targets:
+        assert f'id="{target}"' in page.text, target
+    assert "Zoekopdracht: " in text_of(page.text)  # radius_km has no field of its own
+
+
+def test_the_language_link_never_leads_off_the_site(browser: TestClient) -> None:
+    for path in ("//evil.example/phish", "/%2F%2Fevil.example"):
+        page = browser.get(path)
+        links = re.findall(r'href="([^"]*lang=en[^"]*)"', page.text)
+        assert links
+        assert all(link.startswith("?") for link in links), links
+
+
+def test_dates_are_days_in_the_netherlands_and_distances_have_a_decimal_comma(
+    app: Starlette, browser: TestClient, session: Session, now: datetime
+) -> None:
+    organisation = create_organisation(session)
+    place = create_location(session, organisation, city="Rotterdam", lat=51.95, lon=4.48)
+    offer = create_offer(session, organisation, [place], name="Gezinsbegeleiding Noord")
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 March in Amsterdam
+    create_report(session, offer, now=now, measured_at=late, intake_wait_weeks=1)
+    session.commit()
+    index(app, now)
+    page = browser.get("/zoeken", params={"near": "51.94,4.48", "sort": "distance"})
+    text = text_of(page.text)
+    assert "Gemeten op 2 maart 2026" in text
+    assert "1,1 km" in text
