@@ -136,6 +136,11 @@ def in_column(expression: str, column: str) -> str:
     return f"{{{column}}} : ({expression})"
 
 
+def outside_column(expression: str, column: str) -> str:
+    """What matches `expression` but not `in_column(expression, column)`."""
+    return f"({expression}) NOT {in_column(expression, column)}"
+
+
 def _word_alternatives(word: str, prefix: bool, vocabulary: Vocabulary | None) -> str:
     if not prefix:
         corrections = vocabulary.corrections(word) if vocabulary is not None else []

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.selectable import FromClause, Join
+from sqlalchemy.sql.selectable import FromClause, Join, Subquery
 
 from directory.db import UTCDateTime
 from directory.enums import AvailabilityStatus, OfferKind
@@ -286,12 +286,14 @@ def facets_and_page(
     limit: int,
     offset: int,
     within: Radius | None = None,
+    page: Subquery | None = None,
 ) -> tuple[int, dict[str, dict[str, int]], list[int]]:
     """The exact total, the facet counts of the whole result and the ids of one page, in
     one statement: the matching rows are read once into a materialised CTE, then grouped
     (by facet code, by municipality) and sorted for the page (every order ends with the id).
     `within` is tested on the CTE's rows, so its trigonometry runs once per row even when
-    the distance is also a sort key.
+    the distance is also a sort key. A caller that can read the page more cheaply than by
+    sorting the matched rows passes it as `page`: (position, id) rows, instead of `keys`.
 
     The municipality facet counts every municipality an offer has a location in, as the
     `municipality` filter matches, so choosing a bucket gives exactly its count; "none" is
@@ -321,13 +323,16 @@ def facets_and_page(
     matched: FromClause = rows
     if within is not None:
         matched = select(rows).where(rows.c[closeness] <= within.limit).subquery("within")
-    page = (
-        select(matched.c.id, *(matched.c[f"sort_{n}"] for n in range(len(keys))))
-        .order_by(*_ordering(matched, keys))
-        .limit(limit)
-        .offset(offset)
-        .subquery("page")
-    )
+    if page is None:
+        sorted_page = (
+            select(matched.c.id, *(matched.c[f"sort_{n}"] for n in range(len(keys))))
+            .order_by(*_ordering(matched, keys))
+            .limit(limit)
+            .offset(offset)
+            .subquery("page")
+        )
+        position: ColumnElement[int] = func.row_number().over(order_by=_ordering(sorted_page, keys))
+        page = select(position.label("position"), sorted_page.c.id).subquery("positions")
     # Rows of the answer: (part, municipality, code or page position, count or offer id).
     statement = union_all(
         select(
@@ -364,12 +369,7 @@ def facets_and_page(
         .where(matched.c.several_municipalities)
         .group_by(IndexedValue.value),
         # The page's rows keep their order through the UNION by their position.
-        select(
-            literal(PAGE, String()),
-            cast(null(), String),
-            cast(func.row_number().over(order_by=_ordering(page, keys)), Integer),
-            page.c.id,
-        ),
+        select(literal(PAGE, String()), cast(null(), String), page.c.position, page.c.id),
     )
     facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     positions: list[tuple[int, int]] = []

@@ -28,13 +28,18 @@ from uuid import uuid4
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
+    Subquery,
     bindparam,
     delete,
+    func,
     insert,
+    literal,
     literal_column,
     select,
     table,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,7 +53,7 @@ from directory.search_index import IndexedDocument as Doc
 from search import sqlfilters
 from search.backend import Fingerprint
 from search.documents import SearchDocument, document_digest, index_checksum
-from search.fts import Vocabulary, in_column, match_expression
+from search.fts import Vocabulary, in_column, match_expression, outside_column
 from search.query import (
     MAX_PER_PAGE,
     Hit,
@@ -65,6 +70,7 @@ CHUNK = 500  # ids per DELETE statement
 DOCUMENTS = Doc.__table__
 FTS = table(FTS_TABLE)
 ROWID: ColumnElement[int] = literal_column("rowid")
+NAME = FTS_COLUMNS[0]  # the FTS5 column of the offer's name
 # Statements SQLAlchemy cannot build for a virtual table (FTS5 commands go through INSERT).
 FTS_INSERT = text("INSERT INTO search_text(rowid, name, body) VALUES (:id, :name, :body)")
 # A contentless FTS5 table forgets a row when told exactly what it indexed.
@@ -109,7 +115,7 @@ class SqlIndex:
             connection = session.connection()
             if query.near is not None and self._dialect == "sqlite":
                 sqlfilters.ensure_math_functions(connection)
-            source, condition, score = self._text(connection, query)
+            source, condition, expression = self._text(connection, query)
             # Without FTS5 matches to drive the join, SQLite picks the index on lat for a
             # radius, however much of the table its box holds.
             scan_box = (
@@ -117,24 +123,35 @@ class SqlIndex:
                 and source is DOCUMENTS
                 and sqlfilters.box_is_wide(connection, query)
             )
+            where = sqlfilters.conditions(query, now, condition, scan_box=scan_box)
+            limit, offset = query.per_page, (query.page - 1) * query.per_page
+            score, page = None, None
+            if expression is not None and query.sort is Sort.RELEVANCE:
+                # With filters, each matched row carries whether its name matches (0 or
+                # 1); with none, the page is read straight off the FTS5 index.
+                if where:
+                    score = Doc.id.not_in(_named(expression))
+                else:
+                    page = _page_by_relevance(expression, limit, offset)
             total, facets, page_ids = sqlfilters.facets_and_page(
                 connection,
                 source=source,
-                where=sqlfilters.conditions(query, now, condition, scan_box=scan_box),
+                where=where,
                 keys=sqlfilters.sort_keys(query, now, score),
                 now=now,
-                limit=query.per_page,
-                offset=(query.page - 1) * query.per_page,
+                limit=limit,
+                offset=offset,
                 within=sqlfilters.radius(query),
+                page=page,
             )
             items = self._hits(connection, page_ids, query.near, now)
         return SearchResult(items, total, query.page, query.per_page, facets)
 
     def _text(
         self, connection: Connection, query: SearchQuery
-    ) -> tuple[FromClause, ColumnElement[bool] | None, ColumnElement[int] | None]:
-        """Where the documents come from, the text condition for the WHERE clause, and the
-        relevance score (fts mode, sorting by relevance)."""
+    ) -> tuple[FromClause, ColumnElement[bool] | None, str | None]:
+        """Where the documents come from, the text condition for the WHERE clause, and (fts
+        mode) the FTS5 expression the source matched."""
         parts = parse_query(query.q)
         if not parts:
             return DOCUMENTS, None, None
@@ -147,18 +164,9 @@ class SqlIndex:
         wants_typos = any(allowed_typos(word) for part in parts for word in part.words)
         vocabulary = self._current_vocabulary(connection) if wants_typos else None
         expression = match_expression(parts, vocabulary)
-        matches = select(ROWID.label("id")).select_from(FTS).where(_matching(expression))
-        by_relevance = query.sort is Sort.RELEVANCE
-        if by_relevance:
-            # 0 when the name alone matches the whole query, else 1. This second, narrower
-            # match costs a few milliseconds where bm25 took about 1 µs for every match
-            # (mostly a look-up of the row's length): 25 ms for 30,000 matches.
-            in_name = _matching(in_column(expression, FTS_COLUMNS[0]), "fts_name_query")
-            named = select(ROWID).select_from(FTS).where(in_name).scalar_subquery()
-            matches = matches.add_columns(ROWID.not_in(named).label("score"))
-        found = matches.subquery("matches")
-        source = sqlfilters.OuterFirstJoin(found, DOCUMENTS, found.c.id == Doc.id)
-        return source, None, found.c.score if by_relevance else None
+        matches = _rowids(expression).subquery("matches")
+        source = sqlfilters.OuterFirstJoin(matches, DOCUMENTS, matches.c.id == Doc.id)
+        return source, None, expression
 
     def _hits(
         self, connection: Connection, page_ids: list[int], near: Point | None, now: datetime
@@ -313,8 +321,44 @@ class SqlIndex:
             self._vocabulary = (after, cached[1].adding(words))
 
 
-def _matching(expression: str, name: str = "fts_query") -> ColumnElement[bool]:
-    return literal_column(FTS_TABLE).op("MATCH")(bindparam(name, expression))
+# Relevance (fts mode): the offers whose name matches the whole query first, then the rest,
+# each in id order, as Meilisearch's attribute rule and its ties do. bm25 cost about 1 µs
+# for every match (mostly FTS5 looking up each row's length), 25 ms for 30,000 matches.
+
+
+def _named(expression: str) -> Select[int]:
+    """The offers whose name alone matches `expression`."""
+    return _rowids(in_column(expression, NAME), "fts_name_query")
+
+
+def _page_by_relevance(expression: str, limit: int, offset: int) -> Subquery:
+    """The (position, id) rows of one page by relevance when only the text filters: FTS5
+    hands out the matches of each group in id order, so reading stops after the page
+    instead of ranking every match."""
+    named = _named(expression).subquery()
+    rest = _rowids(outside_column(expression, NAME), "fts_rest_query").subquery()
+    groups = [
+        select(literal(rank).label("rank"), Doc.id)
+        .select_from(sqlfilters.OuterFirstJoin(found, DOCUMENTS, found.c.id == Doc.id))
+        .order_by(found.c.id)
+        .limit(offset + limit)
+        .subquery()
+        for rank, found in enumerate((named, rest))
+    ]
+    ranked = union_all(*(select(group.c.rank, group.c.id) for group in groups)).subquery()
+    order = (ranked.c.rank, ranked.c.id)
+    return (
+        select(func.row_number().over(order_by=order).label("position"), ranked.c.id)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+
+
+def _rowids(expression: str, name: str = "fts_query") -> Select[int]:
+    match = literal_column(FTS_TABLE).op("MATCH")(bindparam(name, expression))
+    return select(ROWID.label("id")).select_from(FTS).where(match)
 
 
 def _row(document: SearchDocument) -> dict[str, Any]:

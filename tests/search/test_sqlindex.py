@@ -619,6 +619,27 @@ def test_offers_whose_name_matches_the_whole_query_come_first_in_id_order(
 
 
 @sqlite_only
+@pytest.mark.parametrize(
+    "filters", [{}, {"kinds": (OfferKind.YOUTH_CARE,)}], ids=["text", "filtered"]
+)
+def test_relevance_pages_run_through_the_names_then_the_rest(
+    session: Session, index: SqlIndex, now: datetime, filters: dict[str, Any]
+) -> None:
+    mentioned = [offer(session, f"Plek {number}", "Ook bij autisme") for number in range(3)]
+    named = [offer(session, f"Autisme {number}") for number in range(2)]
+    school = offer(
+        session, "Autisme op school", kind=OfferKind.SPECIAL_EDUCATION, school_type=SchoolType.SBO
+    )
+    index_offers(session, index, now, *mentioned, *named, school)
+    expected = [*named, *mentioned] if filters else [*named, school, *mentioned]
+
+    pages = [search(index, now, "autisme", page=page, per_page=2, **filters) for page in (1, 2, 3)]
+
+    assert [offer_id for page in pages for offer_id in ids(page)] == [o.id for o in expected]
+    assert {page.total for page in pages} == {len(expected)}
+
+
+@sqlite_only
 def test_equal_relevance_is_ordered_by_id(session: Session, index: SqlIndex, now: datetime) -> None:
     offers = [offer(session, "Logeeropvang", "Weekend") for _ in range(4)]
     index_offers(session, index, now, *offers)
