@@ -234,17 +234,21 @@ def box_is_wide(connection: Connection, query: SearchQuery) -> bool:
 
 
 def sort_keys(
-    query: SearchQuery, now: datetime, score: ColumnElement[Any] | None
+    query: SearchQuery,
+    now: datetime,
+    score: ColumnElement[Any] | None,
+    within: Radius | None = None,
 ) -> list[tuple[ColumnElement[Any], bool]]:
     """What `query` sorts on before the offer id, each with whether it is descending
     (NULLs always come last). `score` is the text relevance (lower is better) when the text
-    mode has one; without it, relevance is id order, as is distance without a point."""
+    mode has one; without it, relevance is id order, as is distance without a point. The
+    distance is `within`'s own expression when there is one (`facets_and_page`)."""
     if query.sort is Sort.RELEVANCE and score is not None:
         return [(score, False)]
     if query.sort is Sort.WAIT:
         return [(known_wait(now), False)]
     if query.sort is Sort.DISTANCE and query.near is not None:
-        return [(closeness(query.near), False)]
+        return [(within.closeness if within else closeness(query.near), False)]
     if query.sort is Sort.UPDATED:
         return [(Doc.measured_at.expression, True)]
     return []
@@ -302,7 +306,7 @@ def facets_and_page(
     columns = [key.label(f"sort_{n}") for n, (key, _) in enumerate(keys)]
     closeness = "closeness"  # the CTE's column `within` tests: a sort key's, if it is one
     if within is not None:
-        sorted_by = [column.name for column in columns if column.element.compare(within.closeness)]
+        sorted_by = [column.name for column in columns if column.element is within.closeness]
         if sorted_by:
             closeness = sorted_by[0]
         else:

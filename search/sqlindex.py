@@ -133,15 +133,16 @@ class SqlIndex:
                     score = Doc.id.not_in(_named(expression))
                 else:
                     page = _page_by_relevance(expression, limit, offset)
+            within = sqlfilters.radius(query)
             total, facets, page_ids = sqlfilters.facets_and_page(
                 connection,
                 source=source,
                 where=where,
-                keys=sqlfilters.sort_keys(query, now, score),
+                keys=sqlfilters.sort_keys(query, now, score, within),
                 now=now,
                 limit=limit,
                 offset=offset,
-                within=sqlfilters.radius(query),
+                within=within,
                 page=page,
             )
             items = self._hits(connection, page_ids, query.near, now)
