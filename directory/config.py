@@ -6,8 +6,9 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from directory.rules import Norm
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("development")
     host: str = "127.0.0.1"
     port: int = 8000
+    # Where the public site is reached, for links in e-mails (http(s), no trailing slash).
+    public_base_url: str = "http://127.0.0.1:8000"
 
     # How long a published figure stays valid when the provider gives no valid_until.
     availability_validity_days: int = Field(default=DEFAULT_VALIDITY.days, ge=1, le=366)
@@ -93,6 +96,19 @@ class Settings(BaseSettings):
     def default_norm(self) -> Norm:
         """The national default waiting norm, used where no region set its own."""
         return Norm(self.norm_intake_weeks, self.norm_treatment_weeks, "default")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _check_public_base_url(cls, value: str) -> str:
+        address = urlsplit(value)
+        if address.scheme not in ("http", "https") or not address.hostname:
+            raise ValueError("PLEKWIJZER_PUBLIC_BASE_URL must be an http(s) URL")
+        if value.endswith("/") or address.query or address.fragment:
+            raise ValueError(
+                "PLEKWIJZER_PUBLIC_BASE_URL must end without a slash, query or fragment "
+                "(like https://plekwijzer.nl)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

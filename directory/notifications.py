@@ -232,6 +232,15 @@ def register_webhook(
     ]
     if municipality is not None and session.get(Municipality, municipality) is None:
         problems.append(InvalidParam("municipality", f"{municipality!r} is not a CBS code here"))
+    if WATCH_ALERT_EVENT in events and organisation_id is None:
+        # Watch alerts go only to the watch's own organisation: without one, none ever come.
+        problems.append(
+            InvalidParam(
+                "organisation",
+                f"{WATCH_ALERT_EVENT} is sent only to the organisation that keeps the watch: "
+                "give its id (--org)",
+            )
+        )
     if problems:
         raise InvalidDataError("the webhook is not valid", problems)
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
@@ -278,11 +287,17 @@ def add_organisation_webhook(
 
 
 def queue_watch_alerts(
-    session: Session, watch: Watch, alerts: Sequence[WatchAlert], now: datetime
+    session: Session,
+    watch: Watch,
+    alerts: Sequence[WatchAlert],
+    now: datetime,
+    *,
+    public_base_url: str,
 ) -> int:
     """Queue each new alert to the watch's organisation: a signed webhook call to each of
     its active subscriptions that wants `watch.alert`, and an e-mail to its address when it
-    has one. Queueing an alert again does nothing. Returns how many were new."""
+    has one (its links start with `public_base_url`). Queueing an alert again does nothing.
+    Returns how many were new."""
     subscriptions = session.scalars(
         select(WebhookSubscription)
         .join(OrganisationWebhook, OrganisationWebhook.webhook_id == WebhookSubscription.id)
@@ -320,7 +335,7 @@ def queue_watch_alerts(
                     "recipient": email,
                     "event": WATCH_ALERT_EVENT,
                     "subject": subject[:300],
-                    "payload": {**payload, "text": watch_alert_text(watch, alert)},
+                    "payload": {**payload, "text": watch_alert_text(watch, alert, public_base_url)},
                     "dedupe_key": f"watch-alert:{alert.id}:email",
                 }
             )
@@ -343,8 +358,10 @@ def watch_alert_payload(watch: Watch, alert: WatchAlert) -> dict[str, Any]:
     }
 
 
-def watch_alert_text(watch: Watch, alert: WatchAlert) -> str:
-    """The plain-text e-mail about an alert (Dutch first, as the pages)."""
+def watch_alert_text(watch: Watch, alert: WatchAlert, public_base_url: str) -> str:
+    """The plain-text e-mail about an alert (Dutch first, as the pages), with absolute
+    links: the offer's public page, the signal's evidence, and the watch's alerts."""
+    base = public_base_url.rstrip("/")
     details = alert.details
     lines = [
         f"Dossier {watch.case_reference} (bewaking {watch.id}, gemeente {watch.municipality_code})",
@@ -359,9 +376,10 @@ def watch_alert_text(watch: Watch, alert: WatchAlert) -> str:
             f"Status: {details.get('status')}, open plaatsen: {details.get('open_places')}"
         )
         lines.append(f"Wachttijd: {'onbekend' if wait is None else f'{wait} weken'}")
-        lines.append(f"Meer: /api/v1/offers/{details['offer_id']}")
+        lines.append(f"Meer: {base}/aanbod/{details['offer_id']}")
     if "signal_id" in details:
         lines.append(f"Categorie: {details.get('category')}")
-        lines.append(f"Onderbouwing: {details.get('link')}")
-    lines += ["", f"Alle meldingen van deze bewaking: /api/v1/watches/{watch.id}/alerts", ""]
+        lines.append(f"Onderbouwing: {base}/api/v1/signals/{details['signal_id']}")
+    alerts_link = f"{base}/api/v1/watches/{watch.id}/alerts"
+    lines += ["", f"Alle meldingen van deze bewaking: {alerts_link}", ""]
     return "\n".join(lines)

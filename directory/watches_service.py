@@ -9,21 +9,38 @@ caller's unit of work commits, and the notifications queued here are sent after 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from directory.enums import OrganisationKind
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
-from directory.models import Organisation, Watch, WatchAlert
+from directory.models import (
+    AvailabilityReport,
+    CurrentAvailability,
+    Offer,
+    Organisation,
+    Watch,
+    WatchAlert,
+)
 from directory.notifications import queue_watch_alerts
 from directory.reference.models import Municipality
-from directory.signal_inputs import is_category
-from directory.watches import Holding, case_reference_problems, changes
+from directory.rules import Norm, ScopedFigures, category_key, headline, is_fresh
+from directory.service import scoped_figures
+from directory.signal_inputs import CHUNK, is_category
+from directory.watches import (
+    OFFER_EVENTS,
+    Holding,
+    MatchedOffer,
+    case_reference_problems,
+    changes,
+    personal_data_problems,
+)
 
 # Wijkteams work for their municipality and onderwijsconsulenten with the
 # samenwerkingsverbanden, so their organisations keep watches; providers and schools do not.
@@ -71,6 +88,9 @@ def create_watch(
     require_watcher(session, organisation_id)
     problems = [
         InvalidParam("case_reference", r) for r in case_reference_problems(data.case_reference)
+    ]
+    problems += [
+        InvalidParam("search.q", r) for r in personal_data_problems(data.search.get("q") or "")
     ]
     if session.get(Municipality, data.municipality_code) is None:
         problems.append(InvalidParam("municipality", f"{data.municipality_code!r} is not known"))
@@ -155,11 +175,19 @@ def list_alerts(
 
 
 def record_watch_evaluation(
-    session: Session, watch: Watch, holding: Sequence[Holding], now: datetime
+    session: Session,
+    watch: Watch,
+    holding: Sequence[Holding],
+    now: datetime,
+    *,
+    norm_for: Callable[[str], Norm],
+    public_base_url: str,
 ) -> list[WatchAlert]:
     """Start an episode (an alert) for each event that holds and has none running, end
-    those that no longer hold, and queue a notification for each new alert. Recording the
-    same evaluation again changes nothing. Returns the new alerts."""
+    those that no longer hold (an offer's only on a fresh figure that contradicts it, or
+    when the offer is gone: `directory.watches.offer_episode_ends`), and queue a
+    notification for each new alert. Recording the same evaluation again changes nothing.
+    Returns the new alerts."""
     running = {
         (event, subject_id): alert_id
         for alert_id, event, subject_id in session.execute(
@@ -168,7 +196,15 @@ def record_watch_evaluation(
             )
         )
     }
-    found = changes(running.keys(), holding)
+    holds = {item.key for item in holding}
+    in_doubt = {
+        subject_id
+        for event, subject_id in running
+        if event in OFFER_EVENTS and (event, subject_id) not in holds
+    }
+    found = changes(
+        running.keys(), holding, offers=current_offers(session, in_doubt, now), norm_for=norm_for
+    )
     if found.ended:
         session.execute(
             update(WatchAlert)
@@ -190,5 +226,54 @@ def record_watch_evaluation(
     watch.evaluated_at = now
     session.flush()
     if alerts:
-        queue_watch_alerts(session, watch, alerts, now)
+        queue_watch_alerts(session, watch, alerts, now, public_base_url=public_base_url)
     return alerts
+
+
+def current_offers(
+    session: Session, offer_ids: Iterable[int], now: datetime
+) -> dict[int, MatchedOffer | None]:
+    """What the catalogue says now of each offer, its headline figure judged at `now` as
+    search judges it (status "unknown" when stale or missing); None for an offer that is
+    deleted or does not exist."""
+    ids = sorted(set(offer_ids))
+    found: dict[int, MatchedOffer | None] = dict.fromkeys(ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        figures: dict[int, list[ScopedFigures]] = defaultdict(list)
+        for scope, report in session.execute(
+            select(CurrentAvailability.scope, AvailabilityReport)
+            .join(
+                AvailabilityReport,
+                and_(
+                    AvailabilityReport.id == CurrentAvailability.report_id,
+                    AvailabilityReport.offer_id == CurrentAvailability.offer_id,
+                ),
+            )
+            .where(CurrentAvailability.offer_id.in_(chunk))
+        ):
+            figures[report.offer_id].append(scoped_figures(scope, report))
+        for offer in session.scalars(
+            select(Offer).where(Offer.id.in_(chunk), Offer.deleted_at.is_(None))
+        ):
+            top = headline(figures.get(offer.id, []), now)
+            fresh = top if top is not None and is_fresh(top.valid_until, now) else None
+            try:
+                category: str | None = category_key(
+                    offer.kind,
+                    ijw_category=offer.ijw_category,
+                    day_programme_type=offer.day_programme_type,
+                    cluster=offer.cluster,
+                    school_type=offer.school_type,
+                )
+            except ValueError:
+                category = None
+            found[offer.id] = MatchedOffer(
+                offer.id,
+                offer.name,
+                category,
+                fresh.status.value if fresh else "unknown",
+                fresh.open_places if fresh else None,
+                fresh.total_wait_weeks if fresh else None,
+            )
+    return found

@@ -1,11 +1,14 @@
 """The `evaluate-watches` job: run each watch's saved search, decide which events hold
 (`directory.watches`), and record alerts once per episode (`directory.watches_service`).
 
-A watch's search runs through the configured search backend, exactly as
-`GET /api/v1/offers` would answer it now (sorted by wait, at most `MAX_MATCHES` offers), so
-a professional is alerted about what they would see. The searches run first, each in its
-own read; then one unit of work records every watch's outcome, so a crash records nothing
-half and the next run does it again.
+A watch's search runs through the configured search backend as `GET /api/v1/offers`
+would answer it now (sorted by wait, at most `MAX_MATCHES` offers), so a professional is
+alerted about what they would see. Not while Meilisearch is down: the database fallback
+matches free text differently (`SearchResult.degraded`), so a watch whose search comes back
+degraded is left as it was until the engine is back, counted like a failed search;
+otherwise its episodes would end and the same alerts be raised again. The searches run
+first, each in its own read; then one unit of work records every watch's outcome, so a
+crash records nothing half and the next run does it again.
 
 Also here: the watch's search as it is stored (`search_json`) and read back
 (`search_query`), so the API (and later the professional pages) store what this job reads.
@@ -28,7 +31,14 @@ from directory.enums import OfferKind
 from directory.models import Offer, Signal, Watch
 from directory.rules import Norm, NormRow, category_key, resolve_norm
 from directory.signal_inputs import CHUNK, load_municipalities, load_norms
-from directory.watches import CategoryScope, MatchedOffer, OpenSignal, holding_events
+from directory.watches import (
+    CategoryScope,
+    MatchedOffer,
+    OpenSignal,
+    coarse_near,
+    coarse_point,
+    holding_events,
+)
 from directory.watches_service import record_watch_evaluation
 from search.query import MAX_PER_PAGE, Point, SearchQuery, Sort
 from search.service import Search
@@ -57,7 +67,8 @@ SEARCH_FIELDS = (
 
 def search_json(query: SearchQuery, near: str | None) -> dict[str, Any]:
     """A validated search as a watch keeps it: the `GET /api/v1/offers` parameters that
-    were given (sort and paging left out), with `near` as typed and the point it meant."""
+    were given (sort and paging left out), with `near` and the point it meant kept no finer
+    than needed (a postcode as PC4, coordinates to ~1 km: `directory.watches.coarse_near`)."""
     data: dict[str, Any] = {
         "q": query.q or None,
         "kind": [kind.value for kind in query.kinds],
@@ -69,12 +80,12 @@ def search_json(query: SearchQuery, near: str | None) -> dict[str, Any]:
         "max_wait_weeks": query.max_wait_weeks,
         "has_places": query.has_places,
         "accepts_pgb": query.accepts_pgb,
-        "near": near if query.near is not None else None,
+        "near": coarse_near(near) if near and query.near is not None else None,
         "radius_km": query.radius_km,
     }
     stored = {key: value for key, value in data.items() if value not in (None, [])}
     if query.near is not None:
-        stored["point"] = [query.near.lat, query.near.lon]
+        stored["point"] = list(coarse_point(query.near.lat, query.near.lon))
     return stored
 
 
@@ -120,7 +131,11 @@ class WatchRun:
 
     watches: int
     alerts: int  # new alerts raised
-    failed: int  # watches whose search failed (tried again next run)
+    failed: int  # watches whose search failed or was degraded (tried again next run)
+
+
+class DegradedSearchError(Exception):
+    """The search was answered by the database fallback, which matches differently."""
 
 
 def evaluate_watches(
@@ -136,6 +151,9 @@ def evaluate_watches(
     for watch_id, data in sorted(stored.items()):
         try:
             found[watch_id] = _matches(search, data, now)
+        except DegradedSearchError:
+            log.warning("the search of watch %d is degraded; it is tried again next run", watch_id)
+            failed += 1
         except Exception:  # one watch's search failing must not stop the others
             log.exception("the search of watch %d failed; it is tried again next run", watch_id)
             failed += 1
@@ -161,13 +179,19 @@ def evaluate_watches(
                 )
                 for hit in found[watch.id]
             ]
+            norm_for = _norm_lookup(code, regions.get(code), norms, settings.default_norm)
             holding = holding_events(
-                matches,
-                signals.get(code, []),
-                norm_for=_norm_lookup(code, regions.get(code), norms, settings.default_norm),
-                scope=category_scope(watch),
+                matches, signals.get(code, []), norm_for=norm_for, scope=category_scope(watch)
             )
-            alerts += len(record_watch_evaluation(session, watch, holding, now))
+            raised = record_watch_evaluation(
+                session,
+                watch,
+                holding,
+                now,
+                norm_for=norm_for,
+                public_base_url=settings.public_base_url,
+            )
+            alerts += len(raised)
     return WatchRun(len(found), alerts, failed)
 
 
@@ -185,6 +209,8 @@ def _matches(search: Search, stored: dict[str, Any], now: datetime) -> list[Any]
     page = 1
     while len(hits) < MAX_MATCHES:
         result = search.search(search_query(stored, page=page), now)
+        if result.degraded:
+            raise DegradedSearchError()
         hits += result.items
         if len(result.items) < MAX_PER_PAGE or page * MAX_PER_PAGE >= result.total:
             break

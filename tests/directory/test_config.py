@@ -22,3 +22,17 @@ def test_placeholder_secrets_are_refused_outside_development(secret: str) -> Non
 
 def test_development_runs_without_configuration() -> None:
     assert Settings(_env_file=None, environment="development").environment == "development"
+
+
+def test_the_public_base_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(_env_file=None).public_base_url == "http://127.0.0.1:8000"
+    monkeypatch.setenv("PLEKWIJZER_PUBLIC_BASE_URL", "https://plekwijzer.nl")
+    assert Settings(_env_file=None).public_base_url == "https://plekwijzer.nl"
+
+
+@pytest.mark.parametrize(
+    "url", ["plekwijzer.nl", "ftp://plekwijzer.nl", "https://plekwijzer.nl/", "https://", ""]
+)
+def test_a_public_base_url_must_be_http_without_a_trailing_slash(url: str) -> None:
+    with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
+        Settings(_env_file=None, public_base_url=url)

@@ -3,6 +3,7 @@ alerts once per episode, and their notifications to the watch's organisation onl
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,10 +13,13 @@ from directory.enums import AvailabilityStatus, OrganisationKind
 from directory.jobs import Notification, WebhookSubscription
 from directory.models import Offer, Organisation, Watch, WatchAlert
 from directory.notifications import WATCH_ALERT_EVENT, add_organisation_webhook
+from directory.service import queue_index
 from directory.watches_service import WatchInput, create_watch
+from search.backend import SearchUnavailableError
 from search.query import Point, SearchQuery, SearchResult
 from search.service import Search
 from search.sqlindex import SqlIndex
+from sync import watches as sync_watches
 from sync.relay import relay_once
 from sync.scheduler import evaluate_all_signals
 from sync.watches import WatchRun, evaluate_watches, search_json, search_query
@@ -227,3 +231,146 @@ def test_a_watch_whose_search_fails_does_not_stop_the_others(
     outcome = evaluate_watches(session_factory, search, SETTINGS, now)
     assert (outcome.watches, outcome.failed) == (1, 1)
     assert ("place_opened", offer.id, True) in alerts(session, fine.id)
+
+
+class Down:
+    """Meilisearch, unreachable."""
+
+    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+        raise SearchUnavailableError("connection refused")
+
+
+class Nothing:
+    """A fallback that matches free text differently: here it finds nothing."""
+
+    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+        return SearchResult([], 0, query.page, query.per_page)
+
+
+def test_a_degraded_search_changes_nothing_and_counts_as_failed(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    watch = create_watch(
+        session,
+        watcher.id,
+        WatchInput("WT-2026-0142", ROTTERDAM, "ijw:45", search_json(SearchQuery(), None)),
+        now=now,
+    )
+    session.commit()
+    assert run(session_factory, search, now).alerts == 2
+    before = alerts(session, watch.id)
+
+    later = now + timedelta(minutes=1)
+    degraded = Search(primary=Down(), fallback=Nothing())  # type: ignore[arg-type]
+    assert evaluate_watches(session_factory, degraded, SETTINGS, later) == WatchRun(0, 0, 1)
+    assert alerts(session, watch.id) == before  # no episode ended
+    with unit_of_work(session_factory, read_only=True) as reading:
+        assert reading.get_one(Watch, watch.id).evaluated_at == now  # not looked at
+
+    # Meilisearch is back: the same events, so no alert again.
+    assert run(session_factory, search, later + timedelta(minutes=1)).alerts == 0
+    assert alerts(session, watch.id) == before
+
+
+def test_a_stale_figure_published_again_raises_no_second_alert(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    watch = create_watch(session, watcher.id, WatchInput("WT-7", ROTTERDAM, "ijw:45", {}), now=now)
+    session.commit()
+    assert run(session_factory, search, now).alerts == 2
+
+    expired = now + timedelta(days=40)  # past valid_until: the figure is unknown
+    assert run(session_factory, search, expired).alerts == 0
+    assert all(running for _, _, running in alerts(session, watch.id))
+
+    publish(session, offer, expired, AvailabilityStatus.OPEN, weeks=1, places=2)
+    session.commit()
+    assert run(session_factory, search, expired + timedelta(minutes=1)).alerts == 0
+    assert len(alerts(session, watch.id)) == 2
+
+
+def test_dropping_out_of_the_first_results_and_back_raises_no_second_alert(
+    session_factory: sessionmaker[Session],
+    session: Session,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sync_watches, "MAX_MATCHES", 1)  # the first result only
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    first = care_offer(session, now)
+    publish(session, first, now, AvailabilityStatus.OPEN, weeks=2, places=1)
+    watch = create_watch(session, watcher.id, WatchInput("WT-8", ROTTERDAM, None, {}), now=now)
+    session.commit()
+    assert run(session_factory, search, now).alerts == 2
+
+    later = now + timedelta(hours=1)
+    shorter = care_offer(session, later)  # a shorter wait ranks first: `first` drops out
+    publish(session, shorter, later + timedelta(minutes=1), AvailabilityStatus.WAITLIST, 0)
+    session.commit()
+    run(session_factory, search, later + timedelta(minutes=1))
+    of_first = [
+        (event, on) for event, offer_id, on in alerts(session, watch.id) if offer_id == first.id
+    ]
+    assert of_first == [("place_opened", True), ("wait_within_norm", True)]  # still running
+
+    publish(session, shorter, later + timedelta(hours=1), AvailabilityStatus.WAITLIST, 40)
+    session.commit()
+    run(session_factory, search, later + timedelta(hours=1))  # `first` is back on top
+    assert [subject for _, subject, _ in alerts(session, watch.id)].count(first.id) == 2
+
+
+def test_a_deleted_offer_ends_its_episodes(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    watch = create_watch(session, watcher.id, WatchInput("WT-9", ROTTERDAM, None, {}), now=now)
+    session.commit()
+    assert run(session_factory, search, now).alerts == 2
+
+    offer.deleted_at = now + timedelta(minutes=1)  # as the provider API deletes
+    queue_index(session, offer.id, "delete", now + timedelta(minutes=1))
+    session.commit()
+    run(session_factory, search, now + timedelta(minutes=2))
+    assert [running for _, _, running in alerts(session, watch.id)] == [False, False]
+
+
+def test_watch_e_mails_link_to_the_public_site(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    settings = Settings(_env_file=None, public_base_url="https://plekwijzer.example")
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    watch = create_watch(session, watcher.id, WatchInput("WT-10", ROTTERDAM, None, {}), now=now)
+    session.commit()
+    relay_once(session_factory, search.backends, now)
+    assert evaluate_watches(session_factory, search, settings, now).alerts == 2
+
+    email = session.scalars(
+        select(Notification).where(Notification.channel == "email").order_by(Notification.id)
+    ).first()
+    assert email is not None
+    text = email.payload["text"]
+    assert f"Meer: https://plekwijzer.example/aanbod/{offer.id}" in text
+    assert f"https://plekwijzer.example/api/v1/watches/{watch.id}/alerts" in text
+    assert " /api/" not in text  # no bare paths
+
+
+def test_a_stored_search_keeps_a_postcode_as_pc4_and_a_point_to_a_kilometre() -> None:
+    stored = search_json(SearchQuery(near=Point(51.923456, 4.481234), radius_km=5), "3011 AB")
+    assert (stored["near"], stored["point"]) == ("3011", [51.92, 4.48])
+    typed = search_json(SearchQuery(near=Point(51.923456, 4.481234)), "51.923456,4.481234")
+    assert typed["near"] == "51.92,4.48"

@@ -175,3 +175,14 @@ def test_an_operator_subscribes_a_system_and_sees_its_secret_once(database: str)
     unknown = runner.invoke(main, ["webhooks", "add", "--url", "https://x.example", "--org", "999"])
     assert unknown.exit_code == 2
     assert "organisation 999 does not exist" in unknown.output
+
+
+def test_watch_alerts_without_an_organisation_are_refused(database: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    hook = ["webhooks", "add", "--url", "https://zaak.example/hook", "--event", "watch.alert"]
+    refused = runner.invoke(main, hook)
+    assert refused.exit_code == 2
+    assert "watch.alert" in refused.output
+    assert "--org" in refused.output
+    assert count(database, WebhookSubscription) == 0

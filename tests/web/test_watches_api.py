@@ -157,3 +157,60 @@ def test_only_municipalities_and_samenwerkingsverbanden_with_the_scope_keep_watc
     body = assert_problem(api.post(WATCHES, json=BODY, headers=without_scope), 403)
     assert "watches:write" in body["detail"]
     assert api.get(WATCHES, headers=without_scope).status_code == 200  # reading needs no scope
+
+
+@pytest.mark.parametrize(
+    ("reference", "says"),
+    [("WT 12-03-2015", "date"), ("JdV 120315", "date"), ("20150312", "date")],
+)
+def test_a_case_reference_with_a_date_of_birth_is_refused(
+    api: TestClient, session: Session, now: datetime, reference: str, says: str
+) -> None:
+    response = api.post(
+        WATCHES, json={**BODY, "case_reference": reference}, headers=bearer(session, now)
+    )
+    body = assert_problem(response, 422)
+    assert [param["name"] for param in body["invalid_params"]] == ["case_reference"]
+    assert says in body["invalid_params"][0]["reason"]
+
+
+@pytest.mark.parametrize("reference", ["WT-2026-0142", "ZAAK-88123"])
+def test_ordinary_case_numbers_are_kept(
+    api: TestClient, session: Session, now: datetime, reference: str
+) -> None:
+    response = api.post(
+        WATCHES, json={**BODY, "case_reference": reference}, headers=bearer(session, now)
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_personal_data_in_the_search_text_is_refused(
+    api: TestClient, session: Session, now: datetime
+) -> None:
+    bad = {**BODY, "search": {**BODY["search"], "q": "autisme 12-03-2015 0612345678"}}
+    body = assert_problem(api.post(WATCHES, json=bad, headers=bearer(session, now)), 422)
+    reasons = [p["reason"] for p in body["invalid_params"] if p["name"] == "search.q"]
+    assert any("date" in reason for reason in reasons)
+    assert any("phone" in reason for reason in reasons)
+
+
+def test_a_watch_keeps_coordinates_only_to_a_kilometre(
+    api: TestClient, session: Session, now: datetime
+) -> None:
+    near = {**BODY, "search": {"near": "51.923456,4.481234", "radius_km": 5}}
+    created = api.post(WATCHES, json=near, headers=bearer(session, now))
+    assert created.status_code == 201, created.text
+    search = created.json()["search"]
+    assert (search["near"], search["point"]) == ("51.92,4.48", [51.92, 4.48])
+
+
+def test_without_a_key_a_bad_body_is_still_401(api: TestClient) -> None:
+    # Whatever is wrong with the body (its type, its size, its JSON), the key is checked
+    # first: a caller without one learns nothing else.
+    for content, media_type in [
+        ("not json", "application/json"),
+        ("case_reference=1", "application/x-www-form-urlencoded"),
+        ("x" * (SETTINGS.max_body_bytes + 1), "application/json"),
+    ]:
+        response = api.post(WATCHES, content=content, headers={"content-type": media_type})
+        assert_problem(response, 401)
