@@ -10,8 +10,9 @@ the injected clock's `now`; tests call it with their own), runs in one unit of w
 runs only while this process holds the scheduler lock: a second scheduler on the same
 database does nothing until the first one is gone. A job that fails is logged
 (`JobFailure`, with its traceback) and recorded in `Scheduler.status` and in the
-`job_run` table that `/health` reads (`sync.job_runs`); it runs again at its next time
-and the other jobs carry on.
+`job_run` table that `/health` reads (`sync.job_runs`, which writes a quiet success only
+once a minute); it runs again at its next time and the other jobs carry on. `/health`
+calls a job late when its last run is older than `late_after` allows.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from directory.db import unit_of_work
 from directory.signal_service import EvaluationSummary, evaluate_signals
 from search.service import Search, make_search
 from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
-from sync.job_runs import record_run
+from sync.job_runs import RECORD_EVERY, record_run
 from sync.lock import SchedulerLock
 from sync.notify import SendSummary, SmtpSettings, send_due_notifications
 from sync.reminders import queue_freshness_reminders
@@ -51,6 +52,8 @@ FRESHNESS_REMINDERS = "freshness-reminders"
 SEND_NOTIFICATIONS = "send-notifications"
 RENEW_LOCK = "renew-lock"
 REMINDER_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+# The daily reminder is late when a day and a bit passed (a DST change, a slow start).
+REMINDERS_LATE_AFTER = timedelta(hours=26)
 # Beyond this many changed offers one full evaluation is cheaper than many small ones.
 FULL_EVALUATION_ABOVE = 2_000
 
@@ -223,7 +226,26 @@ class JobSpec:
 @dataclass(slots=True)
 class _Statuses:
     by_job: dict[str, JobStatus] = field(default_factory=dict)
+    unrecorded: dict[str, int] = field(default_factory=dict)  # runs not yet in job_run
     guard: threading.Lock = field(default_factory=threading.Lock)
+
+
+def late_after(settings: Settings) -> dict[str, timedelta]:
+    """How old each job's last recorded run may be before `/health` calls it late: three
+    intervals, but at least what a healthy quiet job may lag (`sync.job_runs` writes a
+    quiet run only every `RECORD_EVERY`, so up to that plus an interval, plus one to
+    spare); the daily reminders after `REMINDERS_LATE_AFTER`."""
+    intervals = {
+        EVALUATE_SIGNALS: timedelta(minutes=settings.signal_evaluation_minutes),
+        EVALUATE_CHANGES: timedelta(seconds=settings.signal_change_poll_seconds),
+        EVALUATE_WATCHES: timedelta(seconds=settings.watch_evaluation_seconds),
+        SEND_NOTIFICATIONS: timedelta(seconds=settings.notification_send_seconds),
+    }
+    limits = {
+        job_id: max(3 * interval, RECORD_EVERY + 2 * interval)
+        for job_id, interval in intervals.items()
+    }
+    return {**limits, FRESHNESS_REMINDERS: REMINDERS_LATE_AFTER}
 
 
 class Scheduler:
@@ -349,17 +371,25 @@ class Scheduler:
                 status.failures += 1
                 status.last_failed_at = now
                 status.last_error = message
-            record_run(self.session_factory, job_id, now, message)
+            self._record(job_id, now, message)
             return "failed"
         with self._statuses.guard:
             status.last_succeeded_at = now
             status.last_result = repr(result)[:500]
         if job_id != RENEW_LOCK:  # it only keeps the lease; its runs tell nobody anything
-            record_run(self.session_factory, job_id, now)
+            self._record(job_id, now, None)
         # The frequent jobs log only when they did something.
         level = logging.INFO if _did_something(result) else logging.DEBUG
         log.log(level, "job %s done: %r", job_id, result)
         return "ran"
+
+    def _record(self, job_id: str, now: datetime, error: str | None) -> None:
+        # The runs a quiet poll did not write are counted with the next write.
+        with self._statuses.guard:
+            runs = self._statuses.unrecorded.get(job_id, 0) + 1
+        written = record_run(self.session_factory, job_id, now, error, runs=runs)
+        with self._statuses.guard:
+            self._statuses.unrecorded[job_id] = 0 if written else runs
 
     def _holds_lock(self, now: datetime) -> bool:
         if self.lock is None:

@@ -1,5 +1,6 @@
 """`GET /health`: is the app up, can it reach its database, how big is the catalogue, and
-how the scheduled jobs have fared (read from `job_run`, whichever process runs them)."""
+how the scheduled jobs have fared (read from `job_run`, whichever process runs them;
+"late" when one has not run for longer than `sync.scheduler.late_after` allows)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,26 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from directory.config import Settings
 from directory.db import unit_of_work
 from directory.service import count_offers
+from providers.http import now_of
 from sync.job_runs import JobHealth, job_health
+from sync.scheduler import late_after
 
 log = logging.getLogger(__name__)
 
 
 def health(request: Request) -> JSONResponse:
     """200 with the offer count and the jobs when the database answers, 503 when it does
-    not. A failing job is shown but does not make the answer 503: the service still
-    answers, and a load balancer should not take it out for a job's sake."""
+    not. A failing or late job is shown but does not make the answer 503: the service
+    still answers, and a load balancer should not take it out for a job's sake."""
+    settings: Settings = request.app.state.settings
+    now = now_of(request)
     try:
         with unit_of_work(request.app.state.session_factory, read_only=True) as session:
             offers = count_offers(session)
-            jobs = job_health(session)
+            jobs = job_health(session, now, late_after(settings))
     except SQLAlchemyError:
         log.exception("health check: database unreachable")
         return JSONResponse({"status": "error", "database": "error"}, status_code=503)

@@ -35,7 +35,8 @@ def test_health_shows_each_jobs_last_run_success_failure_and_failure_count(
     assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "failed"
     later = now + timedelta(seconds=10)
     assert scheduler.run_job(SEND_NOTIFICATIONS, later) == "failed"
-    client = TestClient(create_app(SETTINGS, session_factory=session_factory))
+    app = create_app(SETTINGS, session_factory=session_factory, clock=lambda: later)
+    client = TestClient(app)
 
     response = client.get("/health")
     assert response.status_code == 200  # a failing job is reported, not a 503
@@ -77,3 +78,19 @@ def test_unknown_api_paths_answer_with_problem_json() -> None:
     body = response.json()
     assert (body["status"], body["title"]) == (404, "Not Found")
     assert set(body) == {"type", "title", "status", "detail", "invalid_params"}
+
+
+def test_a_job_that_has_not_run_for_too_long_is_late_and_health_still_answers_200(
+    session_factory: sessionmaker[Session], now: datetime
+) -> None:
+    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=lambda _f, _n: None)
+    assert scheduler.run_job(EVALUATE_SIGNALS, now) == "ran"
+    assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "ran"
+    later = now + timedelta(minutes=2)  # sending runs every 10 s; signals every 15 min
+    app = create_app(SETTINGS, session_factory=session_factory, clock=lambda: later)
+
+    response = TestClient(app).get("/health")
+    assert response.status_code == 200
+    jobs = response.json()["jobs"]
+    assert (jobs[SEND_NOTIFICATIONS]["state"], jobs[EVALUATE_SIGNALS]["state"]) == ("late", "ok")
+    assert jobs[SEND_NOTIFICATIONS]["last_run_at"] == now.isoformat()
