@@ -8,7 +8,7 @@ both text modes (`search.sqlfilters`). Only free text differs:
   removed, prefix search on the last word, typo tolerance from the index's vocabulary,
   Dutch stop words, synonyms and compound hints (`search.text`, `search.fts`); relevance
   puts offers whose name matches the whole query first, then the rest, each in id order
-  (as Meilisearch's attribute rule and its ties do).
+  (`search.ftsquery`).
 - "substring" (any database; named "database"): each query word, normalised, must occur
   somewhere in the normalised text (case and diacritics ignored; no typos, no synonyms).
   It has no relevance of its own: sort "relevance" is id order. This is what answers on
@@ -28,18 +28,11 @@ from uuid import uuid4
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Select,
-    Subquery,
     bindparam,
     delete,
-    func,
     insert,
-    literal,
-    literal_column,
     select,
-    table,
     text,
-    union_all,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,12 +41,12 @@ from sqlalchemy.sql.selectable import FromClause
 from directory.db import unit_of_work
 from directory.enums import OfferKind
 from directory.geo import distance_km
-from directory.search_index import FTS_COLUMNS, FTS_TABLE, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
-from search import sqlfilters
+from directory.search_index import IndexedText, IndexedValue, IndexState
+from search import ftsquery, sqlfilters
 from search.backend import Fingerprint
 from search.documents import SearchDocument, document_digest, index_checksum
-from search.fts import Vocabulary, in_column, match_expression, outside_column
+from search.fts import Vocabulary, match_expression
 from search.query import (
     MAX_PER_PAGE,
     Hit,
@@ -68,9 +61,6 @@ from search.text import allowed_typos, compound_words, normalise, parse_query
 TextMode = Literal["fts", "substring"]
 CHUNK = 500  # ids per DELETE statement
 DOCUMENTS = Doc.__table__
-FTS = table(FTS_TABLE)
-ROWID: ColumnElement[int] = literal_column("rowid")
-NAME = FTS_COLUMNS[0]  # the FTS5 column of the offer's name
 # Statements SQLAlchemy cannot build for a virtual table (FTS5 commands go through INSERT).
 FTS_INSERT = text("INSERT INTO search_text(rowid, name, body) VALUES (:id, :name, :body)")
 # A contentless FTS5 table forgets a row when told exactly what it indexed.
@@ -130,9 +120,9 @@ class SqlIndex:
                 # With filters, each matched row carries whether its name matches (0 or
                 # 1); with none, the page is read straight off the FTS5 index.
                 if where:
-                    score = Doc.id.not_in(_named(expression))
+                    score = Doc.id.not_in(ftsquery.named(expression))
                 else:
-                    page = _page_by_relevance(expression, limit, offset)
+                    page = ftsquery.page_by_relevance(expression, limit, offset)
             within = sqlfilters.radius(query)
             total, facets, page_ids = sqlfilters.facets_and_page(
                 connection,
@@ -165,7 +155,7 @@ class SqlIndex:
         wants_typos = any(allowed_typos(word) for part in parts for word in part.words)
         vocabulary = self._current_vocabulary(connection) if wants_typos else None
         expression = match_expression(parts, vocabulary)
-        matches = _rowids(expression).subquery("matches")
+        matches = ftsquery.matching(expression).subquery("matches")
         source = sqlfilters.OuterFirstJoin(matches, DOCUMENTS, matches.c.id == Doc.id)
         return source, None, expression
 
@@ -320,46 +310,6 @@ class SqlIndex:
         cached = self._vocabulary
         if self._has_fts and cached is not None and cached[0] == before:
             self._vocabulary = (after, cached[1].adding(words))
-
-
-# Relevance (fts mode): the offers whose name matches the whole query first, then the rest,
-# each in id order, as Meilisearch's attribute rule and its ties do. bm25 cost about 1 µs
-# for every match (mostly FTS5 looking up each row's length), 25 ms for 30,000 matches.
-
-
-def _named(expression: str) -> Select[int]:
-    """The offers whose name alone matches `expression`."""
-    return _rowids(in_column(expression, NAME), "fts_name_query")
-
-
-def _page_by_relevance(expression: str, limit: int, offset: int) -> Subquery:
-    """The (position, id) rows of one page by relevance when only the text filters: FTS5
-    hands out the matches of each group in id order, so reading stops after the page
-    instead of ranking every match."""
-    named = _named(expression).subquery()
-    rest = _rowids(outside_column(expression, NAME), "fts_rest_query").subquery()
-    groups = [
-        select(literal(rank).label("rank"), Doc.id)
-        .select_from(sqlfilters.OuterFirstJoin(found, DOCUMENTS, found.c.id == Doc.id))
-        .order_by(found.c.id)
-        .limit(offset + limit)
-        .subquery()
-        for rank, found in enumerate((named, rest))
-    ]
-    ranked = union_all(*(select(group.c.rank, group.c.id) for group in groups)).subquery()
-    order = (ranked.c.rank, ranked.c.id)
-    return (
-        select(func.row_number().over(order_by=order).label("position"), ranked.c.id)
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
-        .subquery("page")
-    )
-
-
-def _rowids(expression: str, name: str = "fts_query") -> Select[int]:
-    match = literal_column(FTS_TABLE).op("MATCH")(bindparam(name, expression))
-    return select(ROWID.label("id")).select_from(FTS).where(match)
 
 
 def _row(document: SearchDocument) -> dict[str, Any]:

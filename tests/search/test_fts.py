@@ -1,6 +1,6 @@
 """The embedded engine's query language: vocabulary look-ups and FTS5 expressions (pure)."""
 
-from search.fts import MAX_CORRECTIONS, Vocabulary, match_expression
+from search.fts import MAX_CORRECTIONS, Vocabulary, in_column, match_expression, outside_column
 from search.text import parse_query
 
 WORDS = {
@@ -60,3 +60,12 @@ def test_synonym_phrases_are_alternatives_of_the_whole_part() -> None:
 
 def test_operators_and_quotes_in_a_query_stay_text() -> None:
     assert match_expression(parse_query('"zorg" OR NEAR('), None) == '"zorg" AND "or" AND "near"*'
+
+
+def test_an_expression_can_be_kept_to_one_column_or_away_from_it() -> None:
+    expression = '("autsime" OR "autisme") AND "dagbest"*'
+    assert in_column(expression, "name") == '{name} : (("autsime" OR "autisme") AND "dagbest"*)'
+    assert outside_column(expression, "name") == (
+        '(("autsime" OR "autisme") AND "dagbest"*) NOT '
+        '{name} : (("autsime" OR "autisme") AND "dagbest"*)'
+    )
