@@ -276,7 +276,8 @@ def evaluate(
         (o for o in offers if o.category == category and fits_age(o, age)),
         key=lambda o: o.offer_id,
     )
-    contracted = [o for o in relevant if contracted_for(o, municipality.code, today)]
+    is_contracted = {o.offer_id: contracted_for(o, municipality.code, today) for o in relevant}
+    contracted = [o for o in relevant if is_contracted[o.offer_id]]
     evidence = tuple(evidence_for(o, norm, now) for o in contracted)
     if not contracted:
         open_, reason_code = True, NO_CONTRACTED_OFFER
@@ -287,7 +288,7 @@ def evaluate(
     alternatives: tuple[Alternative, ...] = ()
     if kind == "pgb_route":
         # Listed even while closed, so a page can show them; the signal decides on `open`.
-        others = [o for o in relevant if not contracted_for(o, municipality.code, today)]
+        others = [o for o in relevant if not is_contracted[o.offer_id]]
         alternatives = _alternatives(
             municipality, others, contracted, norm, now=now, max_distance_km=max_distance_km
         )
