@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from directory.config import Settings
 from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.models import (
     Offer,
@@ -158,6 +159,27 @@ def evaluate_signals(
             verdict = evaluate(point, category, [*chosen, *others], norm, **arguments)
         recorder.record(signal, verdict)
     return recorder.finish()
+
+
+def evaluate_as_configured(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    municipalities: set[str] | None = None,
+    categories: set[str] | None = None,
+) -> EvaluationSummary:
+    """`evaluate_signals` with the deployment's norm and alternatives distance, on the
+    day `now` falls on."""
+    return evaluate_signals(
+        session,
+        now=now,
+        today=now.date(),
+        default_norm=settings.default_norm,
+        max_distance_km=settings.signal_max_distance_km,
+        municipalities=municipalities,
+        categories=categories,
+    )
 
 
 @dataclass(frozen=True, slots=True)

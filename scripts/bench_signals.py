@@ -42,7 +42,7 @@ from directory.models import Contract, Offer, Signal, SignalTransition
 from directory.reference import load_reference_data
 from directory.reference.models import Municipality
 from directory.service import AvailabilityInput, Reporter, record_availability
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from sync.scheduler import ChangeRun, evaluate_changes
 
 SETTINGS = Settings(_env_file=None)
@@ -62,13 +62,7 @@ def build(url: str, offers: int, now: datetime) -> sessionmaker[Session]:
 
 def full(factory: sessionmaker[Session], now: datetime) -> EvaluationSummary:
     with unit_of_work(factory) as session:
-        return evaluate_signals(
-            session,
-            now=now,
-            today=now.date(),
-            default_norm=SETTINGS.default_norm,
-            max_distance_km=SETTINGS.signal_max_distance_km,
-        )
+        return evaluate_as_configured(session, SETTINGS, now)
 
 
 def forget_signals(factory: sessionmaker[Session]) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.db import unit_of_work
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from search.service import Search, make_search
 from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
 from sync.job_runs import RECORD_EVERY, record_run
@@ -75,26 +75,7 @@ def evaluate_all_signals(
     """Evaluate every municipality and category (what time alone changes, such as a figure
     passing its valid-until or a contract ending, is caught here)."""
     with unit_of_work(session_factory) as session:
-        return _evaluate(session, settings, now)
-
-
-def _evaluate(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    *,
-    municipalities: set[str] | None = None,
-    categories: set[str] | None = None,
-) -> EvaluationSummary:
-    return evaluate_signals(
-        session,
-        now=now,
-        today=now.date(),
-        default_norm=settings.default_norm,
-        max_distance_km=settings.signal_max_distance_km,
-        municipalities=municipalities,
-        categories=categories,
-    )
+        return evaluate_as_configured(session, settings, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +98,7 @@ def evaluate_changes(
         previous = load_state(session)
         if previous is None:
             state = start_state(session)
-            run = ChangeRun(True, 0, frozenset(), _evaluate(session, settings, now))
+            run = ChangeRun(True, 0, frozenset(), evaluate_as_configured(session, settings, now))
         else:
             changes, state = read_changes(session, previous)
             run = _evaluate_changed(session, settings, now, changes.offer_ids, changes.norm_scopes)
@@ -134,7 +115,9 @@ def _evaluate_changed(
     norm_scopes: dict[str, set[str] | None],
 ) -> ChangeRun:
     if len(offer_ids) > FULL_EVALUATION_ABOVE:
-        return ChangeRun(True, len(offer_ids), frozenset(), _evaluate(session, settings, now))
+        return ChangeRun(
+            True, len(offer_ids), frozenset(), evaluate_as_configured(session, settings, now)
+        )
     scopes: dict[str, set[str] | None] = dict(
         affected_pairs(session, offer_ids, settings.signal_max_distance_km)
     )
@@ -149,7 +132,7 @@ def _evaluate_changed(
             continue
         # "*" stands for every municipality (a national norm changed).
         pairs.update((code, category) for code in municipalities or {"*"})
-        summary = _evaluate(
+        summary = evaluate_as_configured(
             session, settings, now, municipalities=municipalities, categories={category}
         )
         totals = EvaluationSummary(

@@ -30,7 +30,7 @@ from directory.migrate import upgrade
 from directory.notifications import register_webhook
 from directory.reference import import_municipalities, load_reference_data
 from directory.service import count_offers
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from directory.synthetic import DEFAULT_SEED
 from providers.keys import SCOPES, create_key, revoke_key
 from search.backend import SearchUnavailableError
@@ -114,23 +114,12 @@ def _load_or_refresh_demo(engine: Engine) -> None:
             shift = refresh_demo(session, now)
             if shift:
                 console.print(f"Demo figures moved {shift.days} days forward to stay current.")
-                _print_signals(_evaluate_signals(session, now))
+                _print_signals(evaluate_as_configured(session, get_settings(), now))
             return
         result = load_demo(session, now)
-        signals = _evaluate_signals(session, now)
+        signals = evaluate_as_configured(session, get_settings(), now)
     console.print(f"Demo catalogue loaded: {result.offers} offers.")
     _print_signals(signals)
-
-
-def _evaluate_signals(session: Session, now: datetime) -> EvaluationSummary:
-    settings = get_settings()
-    return evaluate_signals(
-        session,
-        now=now,
-        today=now.date(),
-        default_norm=settings.default_norm,
-        max_distance_km=settings.signal_max_distance_km,
-    )
 
 
 def _print_signals(summary: EvaluationSummary) -> None:
@@ -146,7 +135,7 @@ def evaluate_signals_command() -> None:
     category now, and open or resolve them."""
     started = time.perf_counter()
     with unit_of_work(make_session_factory(_engine())) as session:
-        summary = _evaluate_signals(session, datetime.now(UTC))
+        summary = evaluate_as_configured(session, get_settings(), datetime.now(UTC))
     _print_signals(summary)
     console.print(f"Done in {time.perf_counter() - started:.2f} s.")
 
@@ -235,7 +224,7 @@ def demo() -> None:
     with unit_of_work(make_session_factory(engine)) as session:
         now = datetime.now(UTC)
         result = load_demo(session, now)
-        signals = _evaluate_signals(session, now)
+        signals = evaluate_as_configured(session, get_settings(), now)
     console.print(
         f"Demo catalogue loaded: {result.offers} offers from {result.organisations} "
         f"organisations, {result.reports} availability reports, {result.contracts} contracts."

@@ -12,7 +12,7 @@ from directory.enums import AvailabilityStatus
 from directory.jobs import Notification, WebhookSubscription
 from directory.models import Contract, Offer, Signal
 from directory.notifications import MAX_ATTEMPTS, next_attempt, queue_notification
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from tests.factories import create_report
 
 SETTINGS = Settings(_env_file=None)
@@ -21,13 +21,7 @@ AMBULANT = "ijw:45"
 
 
 def evaluate(session: Session, now: datetime) -> EvaluationSummary:
-    return evaluate_signals(
-        session,
-        now=now,
-        today=now.date(),
-        default_norm=SETTINGS.default_norm,
-        max_distance_km=SETTINGS.signal_max_distance_km,
-    )
+    return evaluate_as_configured(session, SETTINGS, now)
 
 
 def create_subscription(session: Session, **fields: object) -> WebhookSubscription:

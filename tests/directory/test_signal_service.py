@@ -11,7 +11,7 @@ from directory.demo import DemoCatalogue, load_demo
 from directory.enums import AvailabilityStatus
 from directory.errors import InvalidDataError
 from directory.models import Contract, Offer, Signal, SignalTransition
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from tests.factories import create_report
 
 SETTINGS = Settings(_env_file=None)
@@ -20,14 +20,7 @@ AMBULANT, SO_CLUSTER_3 = "ijw:45", "education:cluster-3:so"
 
 
 def evaluate(session: Session, now: datetime, **scope: set[str]) -> EvaluationSummary:
-    return evaluate_signals(
-        session,
-        now=now,
-        today=now.date(),
-        default_norm=SETTINGS.default_norm,
-        max_distance_km=SETTINGS.signal_max_distance_km,
-        **scope,
-    )
+    return evaluate_as_configured(session, SETTINGS, now, **scope)
 
 
 def signal_of(session: Session, category: str, municipality: str = ROTTERDAM) -> Signal:

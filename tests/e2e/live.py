@@ -31,7 +31,7 @@ from directory.db import make_engine, make_session_factory, unit_of_work
 from directory.demo import load_demo
 from directory.migrate import upgrade
 from directory.reference import load_reference_data
-from directory.signal_service import evaluate_signals
+from directory.signal_service import evaluate_as_configured
 from sync.relay import rebuild_index
 from web.app import create_app
 
@@ -128,13 +128,7 @@ def live_server(directory: Path, **overrides: Any) -> Iterator[LiveServer]:
         with unit_of_work(factory) as session:
             load_reference_data(session)
             load_demo(session, now)
-            evaluate_signals(
-                session,
-                now=now,
-                today=now.date(),
-                default_norm=settings.default_norm,
-                max_distance_km=settings.signal_max_distance_km,
-            )
+            evaluate_as_configured(session, settings, now)
         # No relay or scheduler thread: the catalogue does not change under the browser,
         # so building the search index once is enough.
         app = create_app(settings, session_factory=factory)

@@ -25,7 +25,7 @@ from directory.db import unit_of_work
 from directory.demo import load_demo
 from directory.jobs import Notification, WebhookSubscription
 from directory.notifications import MAX_ATTEMPTS, next_attempt, queue_notification
-from directory.signal_service import evaluate_signals
+from directory.signal_service import evaluate_as_configured
 from sync.notify import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -388,13 +388,7 @@ def test_an_opening_signal_reaches_a_subscribed_receiver_after_the_commit(
     settings = Settings(_env_file=None)
     load_demo(session, now)
     create_subscription(session, receiver.url, municipality_code="GM0599")
-    evaluate_signals(
-        session,
-        now=now,
-        today=now.date(),
-        default_norm=settings.default_norm,
-        max_distance_km=settings.signal_max_distance_km,
-    )
+    evaluate_as_configured(session, settings, now)
     session.commit()
 
     summary = send(session_factory, now)

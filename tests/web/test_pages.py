@@ -16,7 +16,7 @@ from directory.db import unit_of_work
 from directory.demo import load_demo
 from directory.enums import AvailabilityStatus, OfferKind, SchoolType
 from directory.models import WaitlistEntry
-from directory.signal_service import evaluate_signals
+from directory.signal_service import evaluate_as_configured
 from providers.waitlist import hash_reference, normalise_reference
 from sync.relay import rebuild_index
 from tests.factories import (
@@ -309,13 +309,7 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     load_demo(session, now)
     session.commit()
     with unit_of_work(session_factory) as work:
-        evaluate_signals(
-            work,
-            now=now,
-            today=now.date(),
-            default_norm=SETTINGS.default_norm,
-            max_distance_km=SETTINGS.signal_max_distance_km,
-        )
+        evaluate_as_configured(work, SETTINGS, now)
 
     general = text_of(browser.get("/wachttijd-te-lang").text)
     assert "de pgb-route misschien gelden" in general

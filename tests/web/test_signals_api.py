@@ -12,7 +12,7 @@ from directory.config import Settings
 from directory.db import unit_of_work
 from directory.demo import load_demo
 from directory.models import Contract, Offer
-from directory.signal_service import EvaluationSummary, evaluate_signals
+from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from providers.keys import create_key
 from tests.http import assert_problem
 from web.app import create_app
@@ -45,13 +45,7 @@ def api(session_factory: sessionmaker[Session], clock: Clock) -> Iterator[TestCl
 def evaluate(factory: sessionmaker[Session], now: datetime) -> EvaluationSummary:
     """As the scheduled job will: one unit of work."""
     with unit_of_work(factory) as session:
-        return evaluate_signals(
-            session,
-            now=now,
-            today=now.date(),
-            default_norm=SETTINGS.default_norm,
-            max_distance_km=SETTINGS.signal_max_distance_km,
-        )
+        return evaluate_as_configured(session, SETTINGS, now)
 
 
 def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits(
