@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from directory.db import Base
+from directory.db import Base, make_engine, make_session_factory, unit_of_work
 from directory.enums import ContractKind
 from directory.errors import InvalidDataError
+from directory.migrate import upgrade
+from directory.models import Offer
+from directory.reference import load_reference_data
 from directory.reference.models import IjwCategory, Municipality
 from directory.synthetic import (
     DEFAULT_SEED,
@@ -110,3 +113,18 @@ def generate_catalogue(
         reports=written["availability_report"],
         contracts=written["contract"],
     )
+
+
+def catalogue_of_size(url: str, offers: int, now: datetime) -> tuple[sessionmaker[Session], int]:
+    """The database at `url`, migrated, with reference data and at least `offers` offers,
+    generating the missing ones (benchmarks reuse one database between runs). Returns its
+    session factory and how many offers were generated."""
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_reference_data(session)
+        missing = offers - (session.scalar(select(func.count()).select_from(Offer)) or 0)
+        if missing > 0:
+            generate_catalogue(session, offers=missing, now=now)
+    return factory, max(missing, 0)

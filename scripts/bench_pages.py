@@ -20,15 +20,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from directory.config import Settings
-from directory.db import make_engine, make_session_factory, unit_of_work
-from directory.generate import generate_catalogue
-from directory.migrate import upgrade
-from directory.models import Offer
-from directory.reference import load_reference_data
+from directory.generate import catalogue_of_size
 from sync.relay import rebuild_index
 from web.app import create_app
 
@@ -38,30 +33,13 @@ RESULT_PAGES = [
     {"q": "autisme", "gemeente": "GM0599"},
     {"q": "autsime", "kind": "youth_care", "sort": "wait"},
     {"q": "dagbesteding boerderij", "kind": "day_programme"},
-    {"kind": "special_education", "cluster": "4", "near": "3011", "sort": "distance"},
+    {"kind": "special_education", "cluster": "4", "near": "Schiedam", "sort": "distance"},
     {"kind": "special_education", "cluster": "3", "age": "8", "gemeente": "GM0344"},
     {"ijw_category": "45", "gemeente": "GM0599", "alleen_contract": "1", "sort": "wait"},
     {"has_places": "true", "near": "Utrecht", "sort": "distance"},
     {"accepts_pgb": "true", "max_wait_weeks": "14", "kind": "youth_care"},
     {"q": "ggz", "age": "14", "page": "3"},
 ]
-
-
-def build(url: str, offers: int) -> bool:
-    """Generate offers until there are `offers`; True when it generated any."""
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
-        load_reference_data(session)
-        existing = session.scalar(select(func.count()).select_from(Offer)) or 0
-        missing = offers - existing
-    if missing <= 0:
-        return False
-    print(f"generating {missing} offers ...", flush=True)
-    with unit_of_work(factory) as session:
-        generate_catalogue(session, offers=missing, now=datetime.now(UTC))
-    return True
 
 
 def timed(client: TestClient, path: str, params: dict[str, str] | None = None) -> float:
@@ -95,7 +73,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     url = f"sqlite:///{args.database}"
-    generated = build(url, args.offers)
+    _factory, generated = catalogue_of_size(url, args.offers, datetime.now(UTC))
     settings = Settings(_env_file=None, database_url=url, public_rate_per_minute=1_000_000)
     app = create_app(settings)
     if generated:

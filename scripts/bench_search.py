@@ -23,12 +23,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from directory.db import make_engine, make_session_factory, unit_of_work
+from directory.db import unit_of_work
 from directory.enums import AvailabilityStatus, OfferKind
-from directory.generate import generate_catalogue
-from directory.migrate import upgrade
+from directory.generate import catalogue_of_size
 from directory.models import Offer
-from directory.reference import load_reference_data
 from directory.service import AvailabilityInput, Reporter, record_availability
 from search.backend import SearchBackend
 from search.meili import MeiliBackend
@@ -66,15 +64,9 @@ QUERIES = [
 
 
 def build(url: str, offers: int) -> sessionmaker[Session]:
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
-        load_reference_data(session)
-        existing = session.scalar(select(func.count()).select_from(Offer)) or 0
-        if existing < offers:
-            print(f"generating {offers - existing} offers ...", flush=True)
-            generate_catalogue(session, offers=offers - existing, now=datetime.now(UTC))
+    factory, generated = catalogue_of_size(url, offers, datetime.now(UTC))
+    if generated:
+        print(f"generated {generated} offers", flush=True)
     return factory
 
 

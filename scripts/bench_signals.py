@@ -33,13 +33,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import DEFAULT_VALIDITY, Settings
-from directory.db import make_engine, make_session_factory, unit_of_work
+from directory.db import unit_of_work
 from directory.enums import AvailabilityStatus, WaitMeasure
-from directory.generate import generate_catalogue
+from directory.generate import catalogue_of_size
 from directory.jobs import ChangeMark, Notification
-from directory.migrate import upgrade
 from directory.models import Contract, Offer, Signal, SignalTransition
-from directory.reference import load_reference_data
 from directory.reference.models import Municipality
 from directory.service import AvailabilityInput, Reporter, record_availability
 from directory.signal_service import EvaluationSummary, evaluate_as_configured
@@ -48,16 +46,6 @@ from sync.scheduler import ChangeRun, evaluate_changes
 SETTINGS = Settings(_env_file=None)
 TARGET_FULL_S = 5.0
 TARGET_INCREMENTAL_MS = 200.0
-
-
-def build(url: str, offers: int, now: datetime) -> sessionmaker[Session]:
-    engine = make_engine(url)
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
-        load_reference_data(session)
-        generate_catalogue(session, offers=offers, now=now)
-    return factory
 
 
 def full(factory: sessionmaker[Session], now: datetime) -> EvaluationSummary:
@@ -109,7 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = args.database or f"sqlite:///{Path(folder) / 'bench.db'}"
         started = time.perf_counter()
-        factory = build(url, args.offers, now)
+        factory, _generated = catalogue_of_size(url, args.offers, now)
         print(f"built {args.offers:,} offers in {time.perf_counter() - started:.1f} s ({url})")
         with unit_of_work(factory, read_only=True) as session:
             municipalities = session.scalar(select(func.count()).select_from(Municipality))

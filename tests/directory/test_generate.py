@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from directory import synthetic
 from directory.enums import AvailabilityStatus, OfferKind, OrganisationKind, SchoolType
 from directory.errors import InvalidDataError
-from directory.generate import generate_catalogue
+from directory.generate import catalogue_of_size, generate_catalogue
 from directory.geo import distance_km, normalise_postcode
 from directory.models import (
     AvailabilityReport,
@@ -318,3 +319,16 @@ def test_refuses_to_generate_without_current_municipalities(
 
     with pytest.raises(InvalidDataError):
         generate_catalogue(session, offers=10, now=now)
+
+
+def test_a_benchmark_database_is_topped_up_to_its_size_and_then_reused(
+    tmp_path: Path, now: datetime
+) -> None:
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    factory, generated = catalogue_of_size(url, 40, now)
+    assert generated == 40
+    assert catalogue_of_size(url, 40, now)[1] == 0  # reused as it is
+    assert catalogue_of_size(url, 55, now)[1] == 15  # topped up
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Offer)) == 55
+    factory.kw["bind"].dispose()
