@@ -15,6 +15,7 @@ from directory.rules import Norm
 
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_VALIDITY = timedelta(days=31)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}  # noqa: S104 (refused, not bound)
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret", "development"})
 
 
@@ -112,11 +113,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:
-        if self.environment != "development" and (
-            self.secret_key.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
-        ):
+        if self.environment == "development":
+            return self
+        if self.secret_key.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
             raise ValueError(
                 "PLEKWIJZER_SECRET_KEY must be set to a real secret outside development"
+            )
+        # E-mails link to the site: a loopback address would reach nobody's browser.
+        if urlsplit(self.public_base_url).hostname in LOOPBACK_HOSTS:
+            raise ValueError(
+                "PLEKWIJZER_PUBLIC_BASE_URL must be the site's public address outside "
+                "development (like https://plekwijzer.nl)"
             )
         return self
 

@@ -360,8 +360,10 @@ def watch_alert_payload(watch: Watch, alert: WatchAlert) -> dict[str, Any]:
 
 def watch_alert_text(watch: Watch, alert: WatchAlert, public_base_url: str) -> str:
     """The plain-text e-mail about an alert (Dutch first, as the pages), with absolute
-    links: the offer's public page, the signal's evidence, and the watch's alerts."""
+    links: the offer's public page or the municipality's "wachttijd te lang" page with the
+    signal's alternatives, the signal's evidence as JSON, and the watch's alerts (API)."""
     base = public_base_url.rstrip("/")
+    code = watch.municipality_code
     details = alert.details
     lines = [
         f"Dossier {watch.case_reference} (bewaking {watch.id}, gemeente {watch.municipality_code})",
@@ -379,7 +381,8 @@ def watch_alert_text(watch: Watch, alert: WatchAlert, public_base_url: str) -> s
         lines.append(f"Meer: {base}/aanbod/{details['offer_id']}")
     if "signal_id" in details:
         lines.append(f"Categorie: {details.get('category')}")
-        lines.append(f"Onderbouwing: {base}/api/v1/signals/{details['signal_id']}")
+        lines.append(f"Uitleg en alternatieven: {base}/wachttijd-te-lang?gemeente={code}")
+        lines.append(f"Onderbouwing (JSON): {base}/api/v1/signals/{details['signal_id']}")
     alerts_link = f"{base}/api/v1/watches/{watch.id}/alerts"
-    lines += ["", f"Alle meldingen van deze bewaking: {alerts_link}", ""]
+    lines += ["", f"Alle meldingen van deze bewaking (API, met uw sleutel): {alerts_link}", ""]
     return "\n".join(lines)

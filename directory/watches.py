@@ -127,7 +127,10 @@ def personal_data_problems(text: str) -> list[str]:
     elif any(len(run) >= 9 for run in runs):
         problems.append("9 or more digits in a row could be a BSN: shorten or split the number")
     if looks_like_a_date(text):
-        problems.append("looks like a date (of birth?): no personal data")
+        problems.append(
+            "looks like a date (of birth?): no personal data; a case number that only reads "
+            "as a date can be split once, like ZAAK-3112-99"
+        )
     return problems
 
 

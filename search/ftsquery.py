@@ -3,7 +3,8 @@ an FTS5 expression (`search.fts.match_expression`) matches, those whose name alo
 it, and a page by relevance.
 
 Relevance puts the offers whose name matches the whole query first, then the rest, each in
-id order, as Meilisearch's attribute rule and its ties do. It is not bm25, which cost about
+id order: a coarse stand-in for Meilisearch's attribute rule (docs/search.md lists how the
+two differ). It is not bm25, which cost about
 1 µs for every match (mostly FTS5 looking up each row's length): 25 ms for 30,000 matches.
 """
 

@@ -213,11 +213,16 @@ class _Statuses:
     guard: threading.Lock = field(default_factory=threading.Lock)
 
 
+# A healthy run may take this long (a full evaluation after a bulk import, a few SMTP
+# timeouts) without its job being called late.
+RUN_ALLOWANCE = timedelta(minutes=2)
+
+
 def late_after(settings: Settings) -> dict[str, timedelta]:
     """How old each job's last recorded run may be before `/health` calls it late: three
     intervals, but at least what a healthy quiet job may lag (`sync.job_runs` writes a
-    quiet run only every `RECORD_EVERY`, so up to that plus an interval, plus one to
-    spare); the daily reminders after `REMINDERS_LATE_AFTER`."""
+    quiet run only every `RECORD_EVERY`, and only once it has finished), plus
+    `RUN_ALLOWANCE` for one long run; the daily reminders after `REMINDERS_LATE_AFTER`."""
     intervals = {
         EVALUATE_SIGNALS: timedelta(minutes=settings.signal_evaluation_minutes),
         EVALUATE_CHANGES: timedelta(seconds=settings.signal_change_poll_seconds),
@@ -225,7 +230,7 @@ def late_after(settings: Settings) -> dict[str, timedelta]:
         SEND_NOTIFICATIONS: timedelta(seconds=settings.notification_send_seconds),
     }
     limits = {
-        job_id: max(3 * interval, RECORD_EVERY + 2 * interval)
+        job_id: max(3 * interval, RECORD_EVERY + 2 * interval) + RUN_ALLOWANCE
         for job_id, interval in intervals.items()
     }
     return {**limits, FRESHNESS_REMINDERS: REMINDERS_LATE_AFTER}

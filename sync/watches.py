@@ -131,7 +131,7 @@ class WatchRun:
 
     watches: int
     alerts: int  # new alerts raised
-    failed: int  # watches whose search failed or was degraded (tried again next run)
+    failed: int  # watches whose search failed, or had words while degraded (next run again)
 
 
 class DegradedSearchError(Exception):
@@ -148,11 +148,19 @@ def evaluate_watches(
         }
     found: dict[int, list[Any]] = {}
     failed = 0
+    degraded = False
     for watch_id, data in sorted(stored.items()):
+        # The database fallback filters and sorts exactly, but matches words differently:
+        # while it answers, watches with words wait for the engine, the others carry on.
+        words = bool((data.get("q") or "").strip())
+        if degraded and words:
+            failed += 1
+            continue
         try:
-            found[watch_id] = _matches(search, data, now)
+            found[watch_id] = _matches(search, data, now, exact_words=words)
         except DegradedSearchError:
-            log.warning("the search of watch %d is degraded; it is tried again next run", watch_id)
+            log.warning("search is degraded: watches with search words wait for the next run")
+            degraded = True
             failed += 1
         except Exception:  # one watch's search failing must not stop the others
             log.exception("the search of watch %d failed; it is tried again next run", watch_id)
@@ -204,12 +212,16 @@ def _norm_lookup(
     return norm_for
 
 
-def _matches(search: Search, stored: dict[str, Any], now: datetime) -> list[Any]:
+def _matches(
+    search: Search, stored: dict[str, Any], now: datetime, *, exact_words: bool
+) -> list[Any]:
+    """The watch's matching offers; DegradedSearchError when it has words and only the
+    database fallback answered."""
     hits: list[Any] = []
     page = 1
     while len(hits) < MAX_MATCHES:
         result = search.search(search_query(stored, page=page), now)
-        if result.degraded:
+        if result.degraded and exact_words:
             raise DegradedSearchError()
         hits += result.items
         if len(result.items) < MAX_PER_PAGE or page * MAX_PER_PAGE >= result.total:

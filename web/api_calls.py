@@ -44,8 +44,9 @@ class JobHealthOut(BaseModel):
     """How one scheduled job has fared (web/health.py renders it)."""
 
     state: Literal["ok", "failing", "late", "never_ran"] = Field(
-        description="failing: its latest run failed; late: it has not run for more than "
-        "three intervals (the daily reminders: 26 hours), so the scheduler may be down."
+        description="failing: its latest run failed; late: it has not run for several "
+        "intervals plus two minutes (the daily reminders: 26 hours), so the scheduler may be "
+        "down."
     )
     last_run_at: datetime | None
     last_succeeded_at: datetime | None

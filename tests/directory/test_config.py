@@ -36,3 +36,17 @@ def test_the_public_base_url_comes_from_the_environment(monkeypatch: pytest.Monk
 def test_a_public_base_url_must_be_http_without_a_trailing_slash(url: str) -> None:
     with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
         Settings(_env_file=None, public_base_url=url)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000"])
+def test_outside_development_e_mail_links_must_reach_the_public_site(url: str) -> None:
+    secret = "a-real-secret-of-some-length"
+    with pytest.raises(ValidationError, match="PUBLIC_BASE_URL"):
+        Settings(_env_file=None, environment="production", secret_key=secret, public_base_url=url)
+    public = Settings(
+        _env_file=None,
+        environment="production",
+        secret_key=secret,
+        public_base_url="https://plekwijzer.nl",
+    )
+    assert public.public_base_url == "https://plekwijzer.nl"

@@ -10,8 +10,13 @@ from directory.config import Settings
 from directory.demo import DemoCatalogue, load_demo
 from directory.enums import AvailabilityStatus
 from directory.jobs import Notification, WebhookSubscription
-from directory.models import Contract, Offer, Signal
-from directory.notifications import MAX_ATTEMPTS, next_attempt, queue_notification
+from directory.models import Contract, Offer, Signal, Watch, WatchAlert
+from directory.notifications import (
+    MAX_ATTEMPTS,
+    next_attempt,
+    queue_notification,
+    watch_alert_text,
+)
 from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from tests.factories import create_report
 
@@ -186,3 +191,15 @@ def test_the_retries_span_an_overnight_outage_before_a_row_is_dead(now: datetime
     for attempts in range(1, MAX_ATTEMPTS):
         last_try = next_attempt(attempts, last_try)
     assert timedelta(hours=12) <= last_try - now <= timedelta(hours=24)
+
+
+def test_a_pgb_route_alert_e_mail_links_to_the_page_with_the_alternatives() -> None:
+    watch = Watch(id=4, case_reference="WT-2026-0142", municipality_code="GM0599")
+    alert = WatchAlert(
+        event="pgb_route",
+        details={"signal_id": 7, "category": "ijw:45", "link": "/api/v1/signals/7"},
+    )
+    text = watch_alert_text(watch, alert, "https://plekwijzer.example")
+    assert "https://plekwijzer.example/wachttijd-te-lang?gemeente=GM0599" in text
+    assert "https://plekwijzer.example/api/v1/signals/7" in text
+    assert "(API, met uw sleutel): https://plekwijzer.example/api/v1/watches/4/alerts" in text

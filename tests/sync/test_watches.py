@@ -240,40 +240,47 @@ class Down:
         raise SearchUnavailableError("connection refused")
 
 
-class Nothing:
-    """A fallback that matches free text differently: here it finds nothing."""
-
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
-        return SearchResult([], 0, query.page, query.per_page)
-
-
-def test_a_degraded_search_changes_nothing_and_counts_as_failed(
+def test_a_degraded_search_holds_back_watches_with_words_and_lets_the_others_run(
     session_factory: sessionmaker[Session], session: Session, now: datetime
 ) -> None:
     search = make_search(session_factory)
     watcher = municipality(session)
     offer = care_offer(session, now)
+    offer.name = "Ambulante gezinshulp"
     publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
-    watch = create_watch(
+    words = create_watch(
         session,
         watcher.id,
-        WatchInput("WT-2026-0142", ROTTERDAM, "ijw:45", search_json(SearchQuery(), None)),
+        WatchInput(
+            "WT-2026-0142", ROTTERDAM, "ijw:45", search_json(SearchQuery(q="gezinshulp"), None)
+        ),
         now=now,
     )
     session.commit()
     assert run(session_factory, search, now).alerts == 2
-    before = alerts(session, watch.id)
+    before = alerts(session, words.id)
+    filters = create_watch(
+        session,
+        watcher.id,
+        WatchInput("WT-2026-0143", ROTTERDAM, "ijw:45", search_json(SearchQuery(), None)),
+        now=now,
+    )
+    session.commit()
 
+    # Meilisearch is down: the database answers. It filters exactly, so the watch without
+    # words runs (and alerts); the one with words waits, unchanged, and counts as failed.
     later = now + timedelta(minutes=1)
-    degraded = Search(primary=Down(), fallback=Nothing())  # type: ignore[arg-type]
-    assert evaluate_watches(session_factory, degraded, SETTINGS, later) == WatchRun(0, 0, 1)
-    assert alerts(session, watch.id) == before  # no episode ended
+    database = SqlIndex(session_factory, text_mode="substring")
+    degraded = Search(primary=Down(), fallback=database)  # type: ignore[arg-type]
+    assert evaluate_watches(session_factory, degraded, SETTINGS, later) == WatchRun(1, 2, 1)
+    assert alerts(session, words.id) == before  # no episode ended
+    assert len(alerts(session, filters.id)) == 2
     with unit_of_work(session_factory, read_only=True) as reading:
-        assert reading.get_one(Watch, watch.id).evaluated_at == now  # not looked at
+        assert reading.get_one(Watch, words.id).evaluated_at == now  # not looked at
 
     # Meilisearch is back: the same events, so no alert again.
     assert run(session_factory, search, later + timedelta(minutes=1)).alerts == 0
-    assert alerts(session, watch.id) == before
+    assert alerts(session, words.id) == before
 
 
 def test_a_stale_figure_published_again_raises_no_second_alert(

@@ -86,7 +86,7 @@ def test_a_job_that_has_not_run_for_too_long_is_late_and_health_still_answers_20
     scheduler = Scheduler(session_factory, SETTINGS, send_notifications=lambda _f, _n: None)
     assert scheduler.run_job(EVALUATE_SIGNALS, now) == "ran"
     assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "ran"
-    later = now + timedelta(minutes=2)  # sending runs every 10 s; signals every 15 min
+    later = now + timedelta(minutes=5)  # sending runs every 10 s; signals every 15 min
     app = create_app(SETTINGS, session_factory=session_factory, clock=lambda: later)
 
     response = TestClient(app).get("/health")
