@@ -31,11 +31,17 @@ from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from directory.models import ApiClient, IdempotencyRecord, Offer
 from directory.rules import availability_scope
 from directory.service import AvailabilityInput, apply_reports, check_reports, lock_offers
-from providers.schemas import BulkReport, BulkReportResult, BulkResult, BulkRowError
+from providers.schemas import (
+    MAX_BULK_ROWS,
+    BulkReport,
+    BulkReportResult,
+    BulkResult,
+    BulkRowError,
+)
 from providers.service import availability_input, reporter_for
 
 MEDIA_TYPES = ("application/json", "text/csv")
-MAX_ROWS = 50_000  # as BulkRequest says; more is refused before any row is validated
+MAX_ROWS = MAX_BULK_ROWS  # checked while reading, before any row is validated
 # Enough to fix a file by; a wholly wrong 50,000-row file would otherwise answer megabytes.
 MAX_ERRORS = 1_000
 MAX_KEY_LENGTH = 200

@@ -24,9 +24,9 @@ from providers.http import (
     settings_of,
     transact,
 )
+from providers.keys import AVAILABILITY_WRITE
 from providers.routes import PREFIX, authorise, limiter_of
 
-SCOPE = "availability:write"
 TEMPLATE_NAME = "plekwijzer-beschikbaarheid.csv"
 
 
@@ -37,7 +37,7 @@ def render(answer: bulk.Answer) -> Response:
 
 async def upload_availability(request: Request) -> Response:
     """Check every row, then apply all of them in one transaction, or none."""
-    client = await authorise(request, SCOPE)
+    client = await authorise(request, AVAILABILITY_WRITE)
     settings = settings_of(request)
     key = bulk.idempotency_key(request.headers.get("idempotency-key"))
     body = await read_body(request, bulk.MEDIA_TYPES, settings.max_bulk_body_bytes)
@@ -51,15 +51,18 @@ async def upload_availability(request: Request) -> Response:
             session, client, body, prepared, key=key, now=now, default_validity=validity
         )
 
-    def replay(session: Session) -> bulk.Answer | None:
-        return bulk.stored_answer(session, client, key, bulk.request_hash(body)) if key else None
-
     try:
         answer = await transact(request, work)
     except IntegrityError:
+        if key is None:
+            raise
+
         # A concurrent request with the same key committed first; ours was rolled back
         # whole, so answer as the first one did.
-        raced = await transact(request, replay) if key is not None else None
+        def replay(session: Session) -> bulk.Answer | None:
+            return bulk.stored_answer(session, client, key, bulk.request_hash(body))
+
+        raced = await transact(request, replay)
         if raced is None:
             raise
         answer = raced

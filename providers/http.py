@@ -1,7 +1,8 @@
 """HTTP plumbing shared by the JSON API handlers: bodies, transactions, ETags, pages.
 
-Handlers stay thin: parse with `read_json`, do the work with `transact` (one session and
-one transaction, committed in `unit_of_work`), render with `json_response`.
+Handlers stay thin: read the body with `json_body`, do the work with `transact` (one
+session and one transaction, committed in `unit_of_work`; the body is parsed there with
+`parse_model`, after the key was checked), render with `json_response`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from starlette.responses import JSONResponse
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
+from providers.schemas import MAX_ID
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 MAX_PER_PAGE = 200
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" is a digit to str.isdigit
 
 
@@ -117,6 +118,13 @@ def parse_model(model: type[M], data: bytes | dict[str, Any]) -> M:
     if problems:
         raise InvalidDataError("the request body is not valid", problems)
     return result
+
+
+def parse_patch(patch: type[BaseModel], model: type[M], current: dict[str, Any], data: bytes) -> M:
+    """A PATCH body over `current`: only the fields sent change, and the result is checked
+    as a whole, like `parse_model(model, ...)`."""
+    changes = parse_model(patch, data).model_dump(exclude_unset=True)
+    return parse_model(model, {**current, **changes})
 
 
 def invalid_params(error: ValidationError) -> list[InvalidParam]:

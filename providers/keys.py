@@ -21,8 +21,12 @@ from directory.service import Reporter, write_audit
 
 KEY_PREFIX = "pw_"
 LOOKUP_LENGTH = 12
-# watches:write is for municipalities and samenwerkingsverbanden (directory.watches_service).
-SCOPES = ("offers:write", "availability:write", "waitlist:write", "watches:write")
+OFFERS_WRITE = "offers:write"  # offers and locations
+AVAILABILITY_WRITE = "availability:write"
+WAITLIST_WRITE = "waitlist:write"
+# For municipalities and samenwerkingsverbanden (directory.watches_service).
+WATCHES_WRITE = "watches:write"
+SCOPES = (OFFERS_WRITE, AVAILABILITY_WRITE, WAITLIST_WRITE, WATCHES_WRITE)
 # Keys are made and revoked with the command line, by whoever runs the deployment.
 OPERATOR = Reporter(name="operator")
 BEARER_HINT = "send your API key as 'Authorization: Bearer <key>'"

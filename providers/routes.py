@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -22,11 +21,18 @@ from providers.http import (
     now_of,
     page_params,
     parse_model,
+    parse_patch,
     path_id,
     settings_of,
     transact,
 )
-from providers.keys import UnauthorizedError, authenticate, require_scope
+from providers.keys import (
+    AVAILABILITY_WRITE,
+    OFFERS_WRITE,
+    UnauthorizedError,
+    authenticate,
+    require_scope,
+)
 from providers.ratelimit import RateLimiter
 from providers.schemas import (
     AuditList,
@@ -107,8 +113,6 @@ def location_etag(location: Location) -> str:
 
 # --- offers -------------------------------------------------------------------------------
 
-OFFERS_WRITE = "offers:write"
-
 
 async def list_offers(request: Request) -> Response:
     client = await authorise(request)
@@ -162,8 +166,7 @@ async def patch_offer(request: Request) -> Response:
     body = await json_body(request)
 
     def merged(offer: Offer) -> OfferFields:
-        patch = parse_model(OfferPatch, body).model_dump(exclude_unset=True)
-        return parse_model(OfferFields, {**service.offer_data(offer), **patch})
+        return parse_patch(OfferPatch, OfferFields, service.offer_data(offer), body)
 
     return await _write_offer(request, client, sent_etag, merged)
 
@@ -252,9 +255,7 @@ async def patch_location(request: Request) -> Response:
     body = await json_body(request)
 
     def merged(location: Location) -> LocationFields:
-        patch = parse_model(LocationPatch, body).model_dump(exclude_unset=True)
-        data: dict[str, Any] = {**service.location_data(location), **patch}
-        return parse_model(LocationFields, data)
+        return parse_patch(LocationPatch, LocationFields, service.location_data(location), body)
 
     return await _write_location(request, client, sent_etag, merged)
 
@@ -306,7 +307,7 @@ def availability_out(report: AvailabilityReport, current: bool) -> AvailabilityO
 
 
 async def report_availability(request: Request) -> Response:
-    client = await authorise(request, "availability:write")
+    client = await authorise(request, AVAILABILITY_WRITE)
     body = await json_body(request)
     validity = settings_of(request).availability_validity
 

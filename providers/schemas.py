@@ -35,8 +35,10 @@ from directory.geo import normalise_postcode
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Weeks = Annotated[int, Field(ge=0, le=520, description="Weeks; 0 means no wait.")]
 Age = Annotated[int, Field(ge=0, le=30)]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # ids are 32-bit integers in the database
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_BULK_ROWS = 50_000
 
 
 def _plausible_moment(value: datetime) -> datetime:
@@ -373,7 +375,7 @@ class BulkReport(AvailabilityFields):
 class BulkRequest(Strict):
     """A bulk upload as JSON. As CSV: the same fields as columns, one report per line."""
 
-    reports: list[BulkReport] = Field(min_length=1, max_length=50_000)
+    reports: list[BulkReport] = Field(min_length=1, max_length=MAX_BULK_ROWS)
 
 
 class BulkReportResult(BaseModel):

@@ -94,9 +94,10 @@ def offer_data(offer: Offer) -> dict[str, Any]:
     return data
 
 
-def _snapshot(data: dict[str, Any]) -> dict[str, Any]:
+def _snapshot(fields: type[OfferFields | LocationFields], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` as the audit log keeps it: the JSON form of `fields`."""
     # No validation: an audit snapshot must never fail on data older than the rules.
-    return OfferFields.model_construct(**data).model_dump(mode="json")
+    return fields.model_construct(**data).model_dump(mode="json")
 
 
 def create_offer(session: Session, client: ApiClient, fields: OfferFields, now: datetime) -> Offer:
@@ -111,7 +112,7 @@ def create_offer(session: Session, client: ApiClient, fields: OfferFields, now: 
     session.flush()
     write_audit(
         session, reporter_for(client), "offer.create", ("offer", offer.id), now=now,
-        after=_snapshot(offer_data(offer)),
+        after=_snapshot(OfferFields, offer_data(offer)),
     )  # fmt: skip
     queue_index(session, offer.id, "upsert", now)
     return offer
@@ -126,9 +127,9 @@ def update_offer(
 ) -> Offer:
     """Replace the offer's fields (PUT; PATCH merges first and then comes here). A write
     that changes nothing leaves the offer, its ETag and the log alone."""
-    before = _snapshot(offer_data(offer))
+    before = _snapshot(OfferFields, offer_data(offer))
     wanted = {**fields.model_dump(), "location_ids": sorted(set(fields.location_ids))}
-    if _snapshot(wanted) == before:
+    if _snapshot(OfferFields, wanted) == before:
         return offer
     locations = _own_locations(session, client, fields.location_ids)
     for name, value in fields.model_dump(exclude={"location_ids"}).items():
@@ -138,7 +139,7 @@ def update_offer(
     session.flush()
     write_audit(
         session, reporter_for(client), "offer.update", ("offer", offer.id), now=now,
-        before=before, after=_snapshot(offer_data(offer)),
+        before=before, after=_snapshot(OfferFields, offer_data(offer)),
     )  # fmt: skip
     queue_index(session, offer.id, "upsert", now)
     return offer
@@ -146,7 +147,7 @@ def update_offer(
 
 def delete_offer(session: Session, client: ApiClient, offer: Offer, now: datetime) -> None:
     """Soft delete: the offer leaves the catalogue; its history stays explainable."""
-    before = _snapshot(offer_data(offer))
+    before = _snapshot(OfferFields, offer_data(offer))
     offer.deleted_at = now
     # Its waiting-list codes are freed: they must not stay "in use" for good.
     cleared = cast(
@@ -212,10 +213,6 @@ def location_data(location: Location) -> dict[str, Any]:
     return {name: getattr(location, name) for name in LOCATION_COLUMNS}
 
 
-def _location_snapshot(location: Location) -> dict[str, Any]:
-    return LocationFields.model_construct(**location_data(location)).model_dump(mode="json")
-
-
 def _location_fields(session: Session, fields: LocationFields) -> dict[str, Any]:
     if session.get(Municipality, fields.municipality_code) is None:
         raise InvalidDataError(
@@ -247,7 +244,7 @@ def create_location(
     session.flush()
     write_audit(
         session, reporter_for(client), "location.create", ("location", location.id), now=now,
-        after=_location_snapshot(location),
+        after=_snapshot(LocationFields, location_data(location)),
     )  # fmt: skip
     return location
 
@@ -255,9 +252,9 @@ def create_location(
 def update_location(
     session: Session, client: ApiClient, location: Location, fields: LocationFields, now: datetime
 ) -> Location:
-    before = _location_snapshot(location)
+    before = _snapshot(LocationFields, location_data(location))
     new = _location_fields(session, fields)
-    if LocationFields.model_construct(**new).model_dump(mode="json") == before:
+    if _snapshot(LocationFields, new) == before:
         return location
     for name, value in new.items():
         setattr(location, name, value)
@@ -265,7 +262,7 @@ def update_location(
     session.flush()
     write_audit(
         session, reporter_for(client), "location.update", ("location", location.id), now=now,
-        before=before, after=_location_snapshot(location),
+        before=before, after=_snapshot(LocationFields, location_data(location)),
     )  # fmt: skip
     for offer_id in _offers_at(session, location.id):
         queue_index(session, offer_id, "upsert", now)
@@ -283,7 +280,7 @@ def delete_location(session: Session, client: ApiClient, location: Location, now
     session.flush()
     write_audit(
         session, reporter_for(client), "location.delete", ("location", location.id), now=now,
-        before=_location_snapshot(location),
+        before=_snapshot(LocationFields, location_data(location)),
     )  # fmt: skip
 
 

@@ -112,7 +112,9 @@ def replace_waitlist(
     A reference may be on one list only. One that another offer (of any organisation)
     uses is refused with a generic reason, so the answer says nothing about that offer.
     """
-    offer = own_offer(session, client, offer_id)
+    # Locked until commit: two replacements of one list at once would otherwise
+    # interleave their rows.
+    offer = own_offer(session, client, offer_id, for_update=True)
     problems = entry_problems(waitlist.entries)
     if problems:
         raise InvalidDataError("the waiting list is not valid", problems)
@@ -128,8 +130,6 @@ def replace_waitlist(
             ],
         )
 
-    # Two replacements of one list at once would otherwise interleave their rows.
-    session.execute(select(Offer.id).where(Offer.id == offer.id).with_for_update())
     before = _entry_count(session, offer.id)
     session.execute(delete(WaitlistEntry).where(WaitlistEntry.offer_id == offer.id))
     rows = [

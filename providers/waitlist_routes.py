@@ -22,15 +22,14 @@ from providers.http import (
     transact,
     whole_number,
 )
+from providers.keys import WAITLIST_WRITE
 from providers.ratelimit import RateLimiter
 from providers.routes import PREFIX, authorise
 from providers.schemas import ReferencesOut, WaitlistIn, WaitlistOut, WaitlistPosition
 
-SCOPE = "waitlist:write"
-
 
 async def replace_waitlist(request: Request) -> Response:
-    client = await authorise(request, SCOPE)
+    client = await authorise(request, WAITLIST_WRITE)
     body = await json_body(request)
     now = now_of(request)
 
@@ -44,7 +43,7 @@ async def replace_waitlist(request: Request) -> Response:
 
 
 async def mint_references(request: Request) -> Response:
-    await authorise(request, SCOPE)
+    await authorise(request, WAITLIST_WRITE)
     count = whole_number(request, "count", 1, 1, waitlist.MAX_MINT)
 
     def work(session: Session) -> ReferencesOut:

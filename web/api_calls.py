@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from providers.bulk import csv_template
+from providers.keys import AVAILABILITY_WRITE, OFFERS_WRITE, WAITLIST_WRITE
+from providers.routes import PREFIX as PROVIDER
 from providers.schemas import (
     AuditList,
     AvailabilityFields,
@@ -34,7 +36,7 @@ from providers.schemas import (
 )
 from providers.waitlist import MAX_MINT
 from web.api_examples import AVAILABILITY_EXAMPLE, BULK_EXAMPLE, LOCATION_EXAMPLE, OFFER_EXAMPLE
-from web.api_operations import CSV, HTML, PAGING, PROVIDER, Operation, QueryParam
+from web.api_operations import CSV, HTML, PAGING, Operation, QueryParam
 from web.public_calls import PUBLIC_OPERATIONS
 from web.signals_api import SIGNAL_OPERATIONS
 from web.watches_api import WATCH_OPERATIONS
@@ -146,7 +148,7 @@ OPERATIONS: list[Operation] = [
         request=OfferFields,
         response=OfferOut,
         status=201,
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         etag=True,
         example=OFFER_EXAMPLE,
     ),
@@ -175,7 +177,7 @@ OPERATIONS: list[Operation] = [
         request=OfferFields,
         response=OfferOut,
         errors=(404,),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
         etag=True,
         example=OFFER_EXAMPLE,
@@ -192,7 +194,7 @@ OPERATIONS: list[Operation] = [
         request=OfferPatch,
         response=OfferOut,
         errors=(404,),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
         etag=True,
         example={"max_age": 23, "accepts_pgb": False},
@@ -208,7 +210,7 @@ OPERATIONS: list[Operation] = [
         "The offer leaves the catalogue; its history is kept.",
         status=204,
         errors=(404,),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
     ),
     Operation(
@@ -228,7 +230,7 @@ OPERATIONS: list[Operation] = [
         response=AvailabilityOut,
         status=201,
         errors=(404,),
-        scope="availability:write",
+        scope=AVAILABILITY_WRITE,
         example=AVAILABILITY_EXAMPLE,
     ),
     Operation(
@@ -248,7 +250,7 @@ OPERATIONS: list[Operation] = [
         csv=True,
         response=BulkResult,
         status=201,
-        scope="availability:write",
+        scope=AVAILABILITY_WRITE,
         idempotency_key=True,
         example=BULK_EXAMPLE,
         csv_example=csv_template(),
@@ -281,7 +283,7 @@ OPERATIONS: list[Operation] = [
         request=WaitlistIn,
         response=WaitlistOut,
         errors=(404, 409),
-        scope="waitlist:write",
+        scope=WAITLIST_WRITE,
     ),
     Operation(
         "mintReferences",
@@ -294,7 +296,7 @@ OPERATIONS: list[Operation] = [
         "Unguessable codes for providers that have none of their own.",
         response=ReferencesOut,
         errors=(422,),
-        scope="waitlist:write",
+        scope=WAITLIST_WRITE,
         query=(
             QueryParam(
                 "count",
@@ -343,7 +345,7 @@ OPERATIONS: list[Operation] = [
         request=LocationFields,
         response=LocationOut,
         status=201,
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         etag=True,
         example=LOCATION_EXAMPLE,
     ),
@@ -368,7 +370,7 @@ OPERATIONS: list[Operation] = [
         request=LocationFields,
         response=LocationOut,
         errors=(404,),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
         etag=True,
         example=LOCATION_EXAMPLE,
@@ -383,7 +385,7 @@ OPERATIONS: list[Operation] = [
         request=LocationPatch,
         response=LocationOut,
         errors=(404,),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
         etag=True,
         example={"name": "Vestiging Rotterdam-Zuid"},
@@ -399,7 +401,7 @@ OPERATIONS: list[Operation] = [
         "Refused while an offer still uses the location (409).",
         status=204,
         errors=(404, 409),
-        scope="offers:write",
+        scope=OFFERS_WRITE,
         if_match=True,
     ),
     # --- audit --------------------------------------------------------------------------

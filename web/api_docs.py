@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shlex
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from directory.config import Settings
+from providers.http import settings_of
 from providers.keys import SCOPES
+from providers.routes import PREFIX as PROVIDER
 from providers.schemas import InvalidParamOut, Problem
 from web.api_calls import OPERATIONS
 from web.api_operations import (
@@ -24,7 +26,6 @@ from web.api_operations import (
     ERROR_TEXTS,
     JSON,
     PATH_PARAM,
-    PROVIDER,
     TAGS,
     Operation,
 )
@@ -118,7 +119,7 @@ templates = Environment(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class FieldRow:
     name: str
     type: str
@@ -141,7 +142,7 @@ class OperationView:
     request_note: str
     request_media: tuple[str, ...]
     csv_example: str | None
-    fields: list[FieldRow]
+    fields: tuple[FieldRow, ...]
     response: str
     errors: tuple[int, ...]
     curls: list[str] = field(default_factory=list)
@@ -210,11 +211,14 @@ def type_label(schema: dict[str, Any], defs: dict[str, Any]) -> str:
     return str(kind)
 
 
-def field_rows(model: type[BaseModel]) -> list[FieldRow]:
+@cache
+def field_rows(model: type[BaseModel]) -> tuple[FieldRow, ...]:
     """The request model's fields, required ones first; a list of objects (the rows of a
-    bulk upload, the entries of a waiting list) also gets a row per field of its items."""
+    bulk upload, the entries of a waiting list) also gets a row per field of its items.
+
+    Kept per model: generating the JSON schema was most of the page's time."""
     schema = model.model_json_schema()
-    return _object_rows(schema, schema.get("$defs", {}), prefix="")
+    return tuple(_object_rows(schema, schema.get("$defs", {}), prefix=""))
 
 
 def _object_rows(schema: dict[str, Any], defs: dict[str, Any], prefix: str) -> list[FieldRow]:
@@ -256,7 +260,7 @@ def operation_view(op: Operation, lang: str, base_url: str) -> OperationView:
         request_note=(model.__doc__ or "").strip() if model else "",
         request_media=op.request_media,
         csv_example=op.csv_example,
-        fields=field_rows(model) if model else [],
+        fields=field_rows(model) if model else (),
         response=" ".join(
             part
             for part in (
@@ -275,7 +279,7 @@ def api_docs(request: Request) -> HTMLResponse:
     """The docs page; `?lang=en` for English, anything else gives Dutch."""
     lang = "en" if request.query_params.get("lang") == "en" else "nl"
     base_url = str(request.base_url).rstrip("/")
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     index = LANGUAGES.index(lang)
     groups = [
         (

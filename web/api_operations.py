@@ -9,10 +9,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from providers.http import MAX_PER_PAGE
+
 JSON = "application/json"
 CSV = "text/csv"
 HTML = "text/html"
-PROVIDER = "/api/v1/provider"
 # `{id:int}` in a Starlette path; the OpenAPI path has `{id}`.
 PATH_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
@@ -32,8 +33,8 @@ PAGING = (
     QueryParam("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
     QueryParam(
         "per_page",
-        {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-        "Items per page (1-200).",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50},
+        f"Items per page (1-{MAX_PER_PAGE}).",
     ),
 )
 

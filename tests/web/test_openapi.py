@@ -2,6 +2,7 @@ import html
 import json
 import re
 import shlex
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from starlette.testclient import TestClient
 
 from directory.config import Settings
 from providers.http import parse_model
+from providers.keys import SCOPES, create_key
+from tests.factories import create_organisation
 from web.api_calls import OPERATIONS
 from web.api_docs import example_path
 from web.api_operations import Operation
@@ -169,6 +172,33 @@ def test_each_call_asks_for_a_key_exactly_when_the_docs_say_so(
                 assert response.headers["WWW-Authenticate"].startswith("Bearer")
             else:
                 assert response.status_code in {200, 404}, (op.name, response.text)
+
+
+def test_each_call_asks_for_the_scope_the_docs_name(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    organisation = create_organisation(session)
+    keys = {
+        scope: create_key(session, organisation.id, [s for s in SCOPES if s != scope], "t", now)[1]
+        for scope in SCOPES
+    }
+    session.commit()
+    scoped = [op for op in OPERATIONS if op.scope]
+    assert {op.scope for op in scoped} == set(SCOPES)
+    app = create_app(Settings(_env_file=None), session_factory=session_factory)
+    with TestClient(app) as api:
+        for op in scoped:
+            assert op.scope is not None
+            # A key with every scope but the documented one, and all else the docs ask for.
+            headers = {"Authorization": f"Bearer {keys[op.scope]}"}
+            if op.if_match:
+                headers["If-Match"] = "*"
+            if op.has_body:
+                headers["Content-Type"] = "application/json"
+            content = b"{}" if op.has_body else None
+            response = api.request(op.method, example_path(op), content=content, headers=headers)
+            assert response.status_code == 403, (op.name, response.text)
+            assert op.scope in response.json()["detail"], op.name
 
 
 @pytest.mark.parametrize("op", [op for op in OPERATIONS if op.request], ids=lambda op: op.name)
