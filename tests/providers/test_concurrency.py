@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from directory.config import Settings
@@ -24,8 +25,10 @@ from directory.models import (
     Location,
     Offer,
     Organisation,
+    WaitlistEntry,
     offer_location,
 )
+from providers.waitlist import hash_reference
 from tests.providers.conftest import Provider, create_provider
 
 WRITERS = 4
@@ -45,6 +48,7 @@ def committed(engine: Engine, now: datetime) -> Iterator[tuple[TestClient, Provi
             (CurrentAvailability, CurrentAvailability.offer_id),
             (AvailabilityReport, AvailabilityReport.offer_id),
             (IndexOutbox, IndexOutbox.offer_id),
+            (WaitlistEntry, WaitlistEntry.offer_id),
         ):
             session.execute(delete(table).where(column.in_(offers)))
         session.execute(delete(offer_location).where(offer_location.c.offer_id.in_(offers)))
@@ -100,3 +104,32 @@ def test_reports_racing_a_delete_are_stored_or_not_found_never_a_crash(
         statuses = list(pool.map(act, range(WRITERS)))
     assert statuses[0] == 204
     assert set(statuses[1:]) <= {201, 404}
+
+
+def test_waiting_lists_replaced_at_the_same_moment_are_never_mixed(
+    committed: tuple[TestClient, Provider], engine: Engine
+) -> None:
+    api, provider = committed
+    url = f"/api/v1/provider/offers/{provider.offer.id}/waitlist"
+    lists = [[f"LIST-{number}-{place}-CODE" for place in (1, 2, 3)] for number in range(WRITERS)]
+
+    def publish(number: int) -> int:
+        entries = [
+            {"reference": reference, "position": place}
+            for place, reference in enumerate(lists[number], start=1)
+        ]
+        return api.put(url, json={"entries": entries}, headers=provider.auth).status_code
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        statuses = list(pool.map(publish, range(WRITERS)))
+    assert statuses == [200] * WRITERS
+    with Session(engine) as session:
+        stored = set(
+            session.scalars(
+                select(WaitlistEntry.reference_hash).where(
+                    WaitlistEntry.offer_id == provider.offer.id
+                )
+            )
+        )
+    # The last writer's list, whole, and nothing of the others.
+    assert stored in [{hash_reference(reference) for reference in codes} for codes in lists]
