@@ -58,6 +58,10 @@ MAX_BOXES = 20
 MAX_LISTED = 20_000
 CHUNK = 500  # ids bound per statement, well under SQLite's limit
 IJW_CODES = frozenset(str(code) for code in range(40, 56))
+# Jeugdreclassering and jeugdbescherming are ordered by a court, landelijk ingekochte zorg
+# is bought nationally: no municipality's waiting gap, no PGB route.
+SKIPPED_IJW_CATEGORIES = (47, 48, 55)
+SKIPPED_CATEGORIES = frozenset(f"ijw:{code}" for code in SKIPPED_IJW_CATEGORIES)
 
 
 def category_condition(category: str) -> ColumnElement[bool]:
@@ -92,15 +96,6 @@ def is_category(category: str) -> bool:
 
 
 # --- evaluation -----------------------------------------------------------------------
-
-
-def contract_valid(term: ContractTerm, today: date) -> bool:
-    # The same test as signals.contracted_for, per term.
-    return (
-        term.kind is ContractKind.ZORG_IN_NATURA
-        and term.valid_from <= today
-        and (term.valid_to is None or today <= term.valid_to)
-    )
 
 
 class NearbyOffers:
@@ -163,6 +158,42 @@ def load_norms(session: Session) -> dict[str, list[NormRow]]:
     return norms
 
 
+def category_of(offer: Any) -> str | None:
+    """The category key (`rules.category_key`) of an offer or a row with its columns; None
+    when the offer lacks what its key needs (it then has no norm and no signal)."""
+    try:
+        return category_key(
+            offer.kind,
+            ijw_category=offer.ijw_category,
+            day_programme_type=offer.day_programme_type,
+            cluster=offer.cluster,
+            school_type=offer.school_type,
+        )
+    except ValueError:
+        return None
+
+
+def offer_categories(session: Session, offer_ids: Iterable[int]) -> dict[int, str]:
+    """The category key of each offer that has one (see `category_of`)."""
+    ids = sorted(set(offer_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(
+                Offer.id,
+                Offer.kind,
+                Offer.ijw_category,
+                Offer.day_programme_type,
+                Offer.cluster,
+                Offer.school_type,
+            ).where(Offer.id.in_(ids[start : start + CHUNK]))
+        ):
+            category = category_of(row)
+            if category is not None:
+                found[row.id] = category
+    return found
+
+
 def load_candidates(
     session: Session,
     *,
@@ -200,7 +231,7 @@ def load_candidates(
         pgb = and_(pgb, _near_any(municipalities, max_distance_km))
     wanted = select(Offer.id).where(
         Offer.deleted_at.is_(None),
-        or_(Offer.ijw_category.is_(None), Offer.ijw_category.not_in([47, 48, 55])),
+        or_(Offer.ijw_category.is_(None), Offer.ijw_category.not_in(SKIPPED_IJW_CATEGORIES)),
         or_(Offer.id.in_(contracts), schools, pgb),
     )
     if categories is not None:

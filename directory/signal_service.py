@@ -38,8 +38,8 @@ from directory.rules import (
     resolve_norm,
 )
 from directory.signal_inputs import (
+    SKIPPED_CATEGORIES,
     NearbyOffers,
-    contract_valid,
     is_category,
     load_candidates,
     load_municipalities,
@@ -50,13 +50,11 @@ from directory.signals import (
     CandidateOffer,
     Evaluation,
     evaluate,
+    in_force,
     transition,
 )
 
 OPEN, RESOLVED = "open", "resolved"
-# Jeugdreclassering and jeugdbescherming are ordered by a court, landelijk ingekochte zorg
-# is bought nationally: no municipality's waiting gap, no PGB route.
-SKIPPED_CATEGORIES = frozenset({"ijw:47", "ijw:48", "ijw:55"})
 # The best alternatives (by wait, then distance) are kept; `alternatives_total` counts all.
 MAX_ALTERNATIVES = 25
 
@@ -118,9 +116,7 @@ def evaluate_signals(
     contracted: dict[tuple[str, str], list[CandidateOffer]] = defaultdict(list)
     near: dict[str, NearbyOffers] = defaultdict(lambda: NearbyOffers(max_distance_km))
     for offer in offers:
-        for code in {
-            term.municipality_code for term in offer.contracts if contract_valid(term, today)
-        }:
+        for code in {term.municipality_code for term in offer.contracts if in_force(term, today)}:
             if code in scope:
                 contracted[(code, offer.category)].append(offer)
         if offer.accepts_pgb and offer.lat is not None and offer.lon is not None:
@@ -128,6 +124,7 @@ def evaluate_signals(
     norms = load_norms(session)
     existing = _signals(session, municipalities, categories)
 
+    arguments: dict[str, Any] = {"now": now, "today": today, "max_distance_km": max_distance_km}
     recorder = _Recorder(session, now)
     for code, category in sorted(contracted.keys() | existing.keys()):
         signal = existing.get((code, category))
@@ -138,11 +135,6 @@ def evaluate_signals(
             continue
         point = points[code]
         norm = resolve_norm(category, code, regions[code], norms.get(category, []), default_norm)
-        arguments: dict[str, Any] = {
-            "now": now,
-            "today": today,
-            "max_distance_km": max_distance_km,
-        }
         # The verdict depends on the contracted offers alone; alternatives are looked up
         # only where there is a signal to show them on.
         verdict = evaluate(point, category, chosen, norm, **arguments)

@@ -188,13 +188,19 @@ def signal_kind(category: str) -> SignalKind:
     return "education_gap" if category.startswith("education:") else "pgb_route"
 
 
+def in_force(term: ContractTerm, today: date) -> bool:
+    """Is `term` a zorg-in-natura contract valid on `today`?"""
+    return (
+        term.kind is ContractKind.ZORG_IN_NATURA
+        and term.valid_from <= today
+        and (term.valid_to is None or today <= term.valid_to)
+    )
+
+
 def contracted_for(offer: CandidateOffer, municipality_code: str, today: date) -> bool:
     """Does `offer` have a zorg-in-natura contract with the municipality valid on `today`?"""
     return any(
-        term.kind is ContractKind.ZORG_IN_NATURA
-        and term.municipality_code == municipality_code
-        and term.valid_from <= today
-        and (term.valid_to is None or today <= term.valid_to)
+        term.municipality_code == municipality_code and in_force(term, today)
         for term in offer.contracts
     )
 

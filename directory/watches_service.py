@@ -30,9 +30,9 @@ from directory.models import (
 )
 from directory.notifications import queue_watch_alerts
 from directory.reference.models import Municipality
-from directory.rules import Norm, ScopedFigures, category_key, headline, is_fresh
+from directory.rules import Norm, ScopedFigures, headline, is_fresh
 from directory.service import scoped_figures
-from directory.signal_inputs import CHUNK, is_category
+from directory.signal_inputs import CHUNK, category_of, is_category
 from directory.watches import (
     OFFER_EVENTS,
     Holding,
@@ -258,20 +258,10 @@ def current_offers(
         ):
             top = headline(figures.get(offer.id, []), now)
             fresh = top if top is not None and is_fresh(top.valid_until, now) else None
-            try:
-                category: str | None = category_key(
-                    offer.kind,
-                    ijw_category=offer.ijw_category,
-                    day_programme_type=offer.day_programme_type,
-                    cluster=offer.cluster,
-                    school_type=offer.school_type,
-                )
-            except ValueError:
-                category = None
             found[offer.id] = MatchedOffer(
                 offer.id,
                 offer.name,
-                category,
+                category_of(offer),
                 fresh.status.value if fresh else "unknown",
                 fresh.open_places if fresh else None,
                 fresh.total_wait_weeks if fresh else None,

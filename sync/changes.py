@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from directory.enums import OfferKind
 from directory.geo import distance_km
 from directory.jobs import ChangeMark
 from directory.models import (
@@ -43,8 +42,8 @@ from directory.models import (
     offer_location,
 )
 from directory.reference.models import Municipality, swv_municipality
-from directory.rules import category_key
-from directory.signal_inputs import CHUNK, is_category
+from directory.signal_inputs import CHUNK, is_category, offer_categories
+from directory.signals import signal_kind
 
 GAP_RUNS = 12  # how many runs an id skipped below the mark is looked for again
 MAX_GAPS = 1_000
@@ -180,33 +179,9 @@ def affected_pairs(
     session: Session, offer_ids: Iterable[int], max_distance_km: float
 ) -> dict[str, set[str]]:
     """The municipalities, per category, whose signals the offers' changes may touch."""
-    ids = sorted(set(offer_ids))
-    categories: dict[int, str] = {}
-    education: set[int] = set()
+    categories = offer_categories(session, offer_ids)
+    education = {i for i, key in categories.items() if signal_kind(key) == "education_gap"}
     pairs: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        for row in session.execute(
-            select(
-                Offer.id,
-                Offer.kind,
-                Offer.ijw_category,
-                Offer.day_programme_type,
-                Offer.cluster,
-                Offer.school_type,
-            ).where(Offer.id.in_(chunk))
-        ):
-            try:
-                categories[row.id] = category_key(
-                    row.kind,
-                    ijw_category=row.ijw_category,
-                    day_programme_type=row.day_programme_type,
-                    cluster=row.cluster,
-                    school_type=row.school_type,
-                )
-            except ValueError:  # an offer without its category cannot be evaluated
-                continue
-            if row.kind is OfferKind.SPECIAL_EDUCATION:
-                education.add(row.id)
     known = sorted(categories)
     places: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for chunk in _chunks(known):

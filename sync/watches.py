@@ -17,7 +17,7 @@ Also here: the watch's search as it is stored (`search_json`) and read back
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.enums import OfferKind
-from directory.models import Offer, Signal, Watch
-from directory.rules import Norm, NormRow, category_key, resolve_norm
-from directory.signal_inputs import CHUNK, load_municipalities, load_norms
+from directory.models import Signal, Watch
+from directory.rules import Norm, NormRow, resolve_norm
+from directory.signal_inputs import load_municipalities, load_norms, offer_categories
 from directory.watches import (
     CategoryScope,
     MatchedOffer,
@@ -46,20 +46,6 @@ from search.service import Search
 log = logging.getLogger(__name__)
 
 MAX_MATCHES = 500  # per watch: the shortest waits first
-SEARCH_FIELDS = (
-    "q",
-    "kind",
-    "cluster",
-    "ijw_category",
-    "age",
-    "municipality",
-    "contracted_by",
-    "max_wait_weeks",
-    "has_places",
-    "accepts_pgb",
-    "near",
-    "radius_km",
-)
 
 
 # --- the stored search ----------------------------------------------------------------
@@ -170,7 +156,7 @@ def evaluate_watches(
     alerts = 0
     with unit_of_work(session_factory) as session:
         watches = session.scalars(select(Watch).where(Watch.id.in_(sorted(found)))).all()
-        categories = _categories(session, {hit.id for hits in found.values() for hit in hits})
+        categories = offer_categories(session, {hit.id for hits in found.values() for hit in hits})
         _points, regions = load_municipalities(session)
         norms = load_norms(session)
         signals = _open_signals(session, {watch.municipality_code for watch in watches})
@@ -228,33 +214,6 @@ def _matches(
             break
         page += 1
     return hits[:MAX_MATCHES]
-
-
-def _categories(session: Session, offer_ids: Iterable[int]) -> dict[int, str]:
-    ids = sorted(offer_ids)
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), CHUNK):
-        for row in session.execute(
-            select(
-                Offer.id,
-                Offer.kind,
-                Offer.ijw_category,
-                Offer.day_programme_type,
-                Offer.cluster,
-                Offer.school_type,
-            ).where(Offer.id.in_(ids[start : start + CHUNK]))
-        ):
-            try:
-                found[row.id] = category_key(
-                    row.kind,
-                    ijw_category=row.ijw_category,
-                    day_programme_type=row.day_programme_type,
-                    cluster=row.cluster,
-                    school_type=row.school_type,
-                )
-            except ValueError:  # without its category an offer has no norm to compare with
-                continue
-    return found
 
 
 def _open_signals(session: Session, municipalities: set[str]) -> dict[str, list[OpenSignal]]:
