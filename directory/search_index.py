@@ -19,7 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from directory.db import Base, UTCDateTime
 
 FTS_TABLE = "search_text"
-FTS_VOCABULARY = "search_text_vocab"
 # The two columns of `search_text`; relevance puts a match in the name above one elsewhere.
 FTS_COLUMNS = ("name", "body")
 MULTI_VALUED = ("municipalities", "contracted_by")

@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from directory.enums import OfferKind
-from directory.geo import distance_km
 from search.documents import SearchDocument, document_digest
 from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort, judged_hit
-from search.text import compound_words, normalise, query_text, stop_words, words
+from search.text import compound_words, normalise, parse_query, query_text
 
 # Facets of `search.query.FACETS` by the document field that holds them ("status" is
 # counted separately: it depends on `now`).
@@ -158,26 +157,28 @@ def combine(clauses: list[str]) -> str | None:
 
 def text_of(query: SearchQuery) -> str:
     """What to send as `q`: unstripped (a trailing space tells Meilisearch the last word is
-    complete), or "" when every word is a stop word, which matches everything (as in the
-    embedded engine; Meilisearch would search for the stop words then)."""
-    ignored = stop_words()
-    text = query_text(query.q)
-    if all(word in ignored for word in words(text)):
-        return ""
-    return text
+    complete), or "" when the query has nothing to match (only stop words), which matches
+    everything, as in the embedded engine (Meilisearch would search for the stop words)."""
+    return query_text(query.q) if parse_query(query.q) else ""
 
 
-def sort_of(query: SearchQuery) -> list[str] | None:
-    """Meilisearch's sort for every order but `wait` (which needs two queries); None keeps
-    relevance order. Every explicit sort ends with the id, so pages never repeat or skip;
-    relevance without words, and distance without a point, are id order."""
+def _text(query: SearchQuery) -> dict[str, Any]:
+    """The text part of every query sent for `query`."""
+    return {"q": text_of(query), "matchingStrategy": MATCHING_STRATEGY}
+
+
+def sort_of(query: SearchQuery, text: str) -> list[str] | None:
+    """Meilisearch's sort for every order but `wait` (which needs two queries), given the
+    query's `text_of`; None keeps relevance order. Every explicit sort ends with the id, so
+    pages never repeat or skip; relevance without words, and distance without a point, are
+    id order."""
     if query.sort is Sort.UPDATED:
         return ["measured_at_ts:desc", "id:asc"]
     if query.sort is Sort.DISTANCE:
         if query.near is None:
             return ["id:asc"]
         return [f"_geoPoint({query.near.lat!r}, {query.near.lon!r}):asc", "id:asc"]
-    if text_of(query):
+    if text:
         return None
     return ["id:asc"]
 
@@ -199,7 +200,7 @@ class Plan:
 def plan(query: SearchQuery, now: datetime) -> Plan:
     """The first round of queries for `query`."""
     clauses = filters(query, now)
-    base: dict[str, Any] = {"q": text_of(query), "matchingStrategy": MATCHING_STRATEGY}
+    base = _text(query)
     main = {
         **base,
         "filter": combine(clauses),
@@ -225,7 +226,7 @@ def plan(query: SearchQuery, now: datetime) -> Plan:
         }
         return Plan(main=main, fresh=fresh_counts, known=known)
     main.update(page=query.page, hitsPerPage=query.per_page, attributesToRetrieve=HIT_FIELDS)
-    sort = sort_of(query)
+    sort = sort_of(query, base["q"])
     if sort is not None:
         main["sort"] = sort
     return Plan(main=main, fresh=fresh_counts, known=None)
@@ -234,8 +235,7 @@ def plan(query: SearchQuery, now: datetime) -> Plan:
 def rest_of_wait(query: SearchQuery, now: datetime, offset: int, limit: int) -> dict[str, Any]:
     """The second part of a `wait` order: stale figures and unknown waits, by id."""
     return {
-        "q": text_of(query),
-        "matchingStrategy": MATCHING_STRATEGY,
+        **_text(query),
         "filter": combine([*filters(query, now), f"NOT ({_known_wait(now)})"]),
         "sort": ["id:asc"],
         "offset": offset,
@@ -262,12 +262,7 @@ def to_hit(data: dict[str, Any], now: datetime, near: Point | None) -> Hit:
     """A result item from a stored document, with its figure judged at `now`."""
     valid_until = data.get("valid_until_ts")
     measured_at = data.get("measured_at")
-    distance = None
-    geo = data.get("_geo")
-    if near is not None and geo:
-        # Computed here, as the embedded engine does, rather than from Meilisearch's
-        # `_geoDistance` (whole metres, and given only when sorting by distance).
-        distance = distance_km(near.lat, near.lon, float(geo["lat"]), float(geo["lng"]))
+    geo = data.get("_geo") or {}
     return judged_hit(
         id=int(data["id"]),
         name=data["name"],
@@ -280,5 +275,7 @@ def to_hit(data: dict[str, Any], now: datetime, near: Point | None) -> Hit:
         measured_at=datetime.fromisoformat(measured_at) if measured_at else None,
         valid_until=None if valid_until is None else datetime.fromtimestamp(valid_until, UTC),
         now=now,
-        distance_km=distance,
+        near=near,
+        lat=None if geo.get("lat") is None else float(geo["lat"]),
+        lon=None if geo.get("lng") is None else float(geo["lng"]),
     )

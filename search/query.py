@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from directory import geo
 from directory.enums import OfferKind
 
 MAX_PER_PAGE = 100
@@ -88,12 +89,19 @@ def judged_hit(
     measured_at: datetime | None,
     valid_until: datetime | None,
     now: datetime,
-    distance_km: float | None = None,
+    near: Point | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
 ) -> Hit:
     """A hit from a stored document, its figure judged at `now`: past `valid_until` (or
-    without a figure) the status is unknown and places and wait are unknown too. Every
-    backend builds its hits here, so they judge freshness alike."""
+    without a figure) the status is unknown and places and wait are unknown too. With a
+    `near` point, the distance to (`lat`, `lon`) when the offer has coordinates. Every
+    backend builds its hits here, so they judge freshness and distance alike (Meilisearch's
+    own `_geoDistance` is whole metres, and given only when sorting by distance)."""
     fresh = valid_until is not None and valid_until > now
+    distance = None
+    if near is not None and lat is not None and lon is not None:
+        distance = round(geo.distance_km(near.lat, near.lon, lat, lon), 1)
     return Hit(
         id=id,
         name=name,
@@ -105,7 +113,7 @@ def judged_hit(
         total_wait_weeks=total_wait_weeks if fresh else None,
         measured_at=measured_at,
         stale=valid_until is not None and not fresh,
-        distance_km=None if distance_km is None else round(distance_km, 1),
+        distance_km=distance,
     )
 
 

@@ -49,6 +49,7 @@ CODES, MUNICIPALITIES, PAGE = "codes", "municipalities", "page"
 # Facet codes: each packed field is a digit of this base (0 = none or unknown).
 CODE_WIDTH = 32
 KINDS = [kind.value for kind in OfferKind]
+KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # never none: from 0
 STATUSES = [status.value for status in AvailabilityStatus]
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
 # Above this share of all documents in a radius's latitude band, a scan of the table is
@@ -257,7 +258,7 @@ def sort_keys(
 def facet_code(now: datetime) -> ColumnElement[int | None]:
     """Kind, cluster, iJw category and status (as of `now`) packed in one integer, so the
     facets other than municipality need one GROUP BY on one number (`unpack_facets`)."""
-    kind = case({kind.value: code for code, kind in enumerate(OfferKind)}, value=Doc.kind, else_=0)
+    kind = case(KIND_CODES, value=Doc.kind, else_=0)
     status = case(
         (is_fresh(now), case(STATUS_CODES, value=Doc.status, else_=0)),
         else_=0,
@@ -304,13 +305,13 @@ def facets_and_page(
     for offers without a location.
     """
     columns = [key.label(f"sort_{n}") for n, (key, _) in enumerate(keys)]
-    closeness = "closeness"  # the CTE's column `within` tests: a sort key's, if it is one
+    tested = "closeness"  # the CTE's column `within` tests: a sort key's, if it is one
     if within is not None:
         sorted_by = [column.name for column in columns if column.element is within.closeness]
         if sorted_by:
-            closeness = sorted_by[0]
+            tested = sorted_by[0]
         else:
-            columns.append(within.closeness.label(closeness))
+            columns.append(within.closeness.label(tested))
     rows = (
         select(
             Doc.id,
@@ -326,7 +327,7 @@ def facets_and_page(
     )
     matched: FromClause = rows
     if within is not None:
-        matched = select(rows).where(rows.c[closeness] <= within.limit).subquery("within")
+        matched = select(rows).where(rows.c[tested] <= within.limit).subquery("within")
     if page is None:
         sorted_page = (
             select(matched.c.id, *(matched.c[f"sort_{n}"] for n in range(len(keys))))

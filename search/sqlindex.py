@@ -40,9 +40,8 @@ from sqlalchemy.sql.selectable import FromClause
 
 from directory.db import unit_of_work
 from directory.enums import OfferKind
-from directory.geo import distance_km
+from directory.search_index import MULTI_VALUED, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
-from directory.search_index import IndexedText, IndexedValue, IndexState
 from search import ftsquery, sqlfilters
 from search.backend import Fingerprint
 from search.documents import SearchDocument, document_digest, index_checksum
@@ -268,7 +267,7 @@ class SqlIndex:
         values = [
             {"offer_id": document.id, "field": field, "value": value}
             for document in documents
-            for field in ("municipalities", "contracted_by")
+            for field in MULTI_VALUED
             for value in sorted(set(getattr(document, field)))
         ]
         if values:
@@ -360,10 +359,6 @@ def _with_compound_words(normalised: str) -> str:
 
 
 def _hit(row: Any, now: datetime, near: Point | None) -> Hit:
-    # The page's few distances in Python, with the function Meilisearch's hits use.
-    distance = None
-    if near is not None and row.lat is not None and row.lon is not None:
-        distance = distance_km(near.lat, near.lon, row.lat, row.lon)
     return judged_hit(
         id=row.id,
         name=row.name,
@@ -376,5 +371,7 @@ def _hit(row: Any, now: datetime, near: Point | None) -> Hit:
         measured_at=row.measured_at,
         valid_until=row.valid_until,
         now=now,
-        distance_km=distance,
+        near=near,
+        lat=row.lat,
+        lon=row.lon,
     )

@@ -128,18 +128,14 @@ def _longest_first(parts: set[str]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65_536)  # an index splits the same few thousand words over and over
-def _split_compound(word: str) -> tuple[str, ...]:
+def split_compound(word: str) -> tuple[str, ...]:
+    """The words hidden in a compound, for indexing: "zorgboerderij" → ("boerderij",),
+    "jeugdzorg" → ("zorg", "jeugd"), "overbruggingszorg" → ("zorg", "overbruggings",
+    "overbrugging"). Empty for a word with no known part."""
     found: dict[str, None] = {}
     _split_into(word, compound_parts(), found)
     found.pop(word, None)
     return tuple(found)
-
-
-def split_compound(word: str) -> list[str]:
-    """The words hidden in a compound, for indexing: "zorgboerderij" → ["boerderij"],
-    "jeugdzorg" → ["zorg", "jeugd"], "overbruggingszorg" → ["zorg", "overbruggings",
-    "overbrugging"]. Empty for a word with no known part."""
-    return list(_split_compound(word))
 
 
 def _split_into(word: str, parts: CompoundParts, found: dict[str, None]) -> None:
@@ -167,7 +163,7 @@ def compound_words(text: str) -> list[str]:
     present = set(text.split())
     extra: dict[str, None] = {}
     for word in present:
-        for part in _split_compound(word):
+        for part in split_compound(word):
             if part not in present:
                 extra[part] = None
     return sorted(extra)
@@ -207,16 +203,14 @@ def typo_distance(a: str, b: str, limit: int) -> int:
     return min(previous[-1], limit + 1)
 
 
-def is_typo_of(candidate: str, word: str) -> bool:
-    """Whether `candidate` (a word of the index) is what `word` (typed) may have meant: the
-    same first letter and no more typos than `allowed_typos(word)` allows."""
-    limit = allowed_typos(word)
-    if limit == 0 or not candidate or candidate[0] != word[0]:
-        return False
-    return typo_distance(word, candidate, limit) <= limit
-
-
 # --- queries ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _synonym_phrases() -> tuple[frozenset[tuple[str, ...]], int]:
+    """Every synonym term as a tuple of words, and the most words one has."""
+    known = frozenset(tuple(term.split()) for group in synonym_groups() for term in group)
+    return known, max((len(term) for term in known), default=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +232,7 @@ def parse_query(q: str) -> list[QueryPart]:
     if not tokens:
         return []
     groups = synonym_groups()
-    known = {tuple(term.split()) for group in groups for term in group}
-    longest = max((len(term) for term in known), default=1)
+    known, longest = _synonym_phrases()
     phrases: list[tuple[str, ...]] = []
     index = 0
     while index < len(tokens):

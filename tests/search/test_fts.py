@@ -27,6 +27,17 @@ def test_corrections_are_capped() -> None:
     assert len(Vocabulary(many).corrections("autismex")) == MAX_CORRECTIONS
 
 
+def test_a_typo_must_leave_the_first_letter_alone() -> None:
+    def corrects(typed: str, indexed: str) -> bool:
+        return Vocabulary({indexed: 1}).corrections(typed) == [indexed]
+
+    assert corrects("autsime", "autisme")
+    assert not corrects("putisme", "autisme")
+    assert not corrects("zorh", "zorg")  # under five letters: exact only
+    assert corrects("dagbsteidng", "dagbesteding")  # two typos from nine letters
+    assert not corrects("atsime", "autisme")  # two typos in seven letters
+
+
 def test_prefix_corrections_are_beginnings_of_longer_words() -> None:
     vocabulary = Vocabulary(WORDS)
     assert "dagbested" in vocabulary.prefix_corrections("dagbsted")
