@@ -92,12 +92,12 @@ def settings_differ(wanted: dict[str, Any], current: dict[str, Any]) -> bool:
         if key in unordered:
             if not isinstance(have, list) or set(value) != set(have):
                 return True
-        elif isinstance(value, dict) and key != "synonyms":
-            if not isinstance(have, dict) or settings_differ(value, have):
-                return True
         elif key == "synonyms":
             have_sets = {k: set(v) for k, v in (have or {}).items()}
             if have_sets != {k: set(v) for k, v in value.items()}:
+                return True
+        elif isinstance(value, dict):
+            if not isinstance(have, dict) or settings_differ(value, have):
                 return True
         elif value != have:
             return True

@@ -19,7 +19,7 @@ from directory.config import Settings
 from search.backend import SearchBackend, SearchUnavailableError
 from search.meili import MeiliBackend
 from search.query import SearchQuery, SearchResult
-from search.sqlindex import SqlIndex
+from search.sqlindex import SqlIndex, TextMode
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,10 @@ class Search:
 
 def make_search(settings: Settings, session_factory: sessionmaker[Session]) -> Search:
     """The search set-up the settings ask for."""
-    dialect = session_factory.kw["bind"].dialect.name if "bind" in session_factory.kw else ""
-    database = SqlIndex(session_factory, text_mode="fts" if dialect == "sqlite" else "substring")
     if not settings.meili_url:
-        return Search(primary=database)
+        dialect = session_factory.kw["bind"].dialect.name if "bind" in session_factory.kw else ""
+        mode: TextMode = "fts" if dialect == "sqlite" else "substring"
+        return Search(primary=SqlIndex(session_factory, text_mode=mode))
     meili = MeiliBackend(
         settings.meili_url,
         settings.meili_key.get_secret_value() if settings.meili_key else None,
