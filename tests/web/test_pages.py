@@ -18,7 +18,6 @@ from directory.enums import AvailabilityStatus, OfferKind, SchoolType
 from directory.models import WaitlistEntry
 from directory.signal_service import evaluate_as_configured
 from providers.waitlist import hash_reference, normalise_reference
-from sync.relay import rebuild_index
 from tests.factories import (
     create_contract,
     create_location,
@@ -26,26 +25,21 @@ from tests.factories import (
     create_organisation,
     create_report,
 )
-from web.app import create_app
+from tests.web.conftest import index
 from web.i18n import COOKIE
 
 SETTINGS = Settings(_env_file=None, waitlist_lookups_per_minute=5)
 
 
 @pytest.fixture
-def app(session_factory: sessionmaker[Session], now: datetime) -> Starlette:
-    return create_app(SETTINGS, session_factory=session_factory, clock=lambda: now)
+def settings() -> Settings:
+    return SETTINGS
 
 
 @pytest.fixture
 def browser(app: Starlette) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
-
-
-def index(app: Starlette, now: datetime) -> None:
-    for backend in app.state.search.backends:
-        rebuild_index(app.state.session_factory, backend, now)
 
 
 def text_of(html: str) -> str:

@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from directory.config import Settings
 from directory.enums import OfferKind, SchoolType
+from providers.keys import create_key
 from sync.relay import rebuild_index, relay_once
 from tests.factories import (
     create_contract,
@@ -18,25 +19,16 @@ from tests.factories import (
     create_report,
 )
 from tests.http import assert_problem
+from tests.web.conftest import index, publish_wait
 from web.app import create_app
 
 OFFERS = "/api/v1/offers"
 
 
 @pytest.fixture
-def app(session_factory: sessionmaker[Session], now: datetime) -> Starlette:
-    return create_app(Settings(_env_file=None), session_factory=session_factory, clock=lambda: now)
-
-
-@pytest.fixture
 def api(app: Starlette) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
-
-
-def index(app: Starlette, now: datetime) -> None:
-    for backend in app.state.search.backends:
-        rebuild_index(app.state.session_factory, backend, now)
 
 
 def test_search_answers_items_totals_and_facets_with_freshness(
@@ -195,23 +187,11 @@ def test_search_keeps_working_from_the_database_when_meilisearch_is_down(
 def test_a_providers_published_wait_is_what_parents_find(
     app: Starlette, api: TestClient, session: Session, now: datetime
 ) -> None:
-    from providers.keys import create_key
-
     organisation = create_organisation(session, name="Stichting Kompasnest")
     offer = create_offer(session, organisation, name="Dagbehandeling Kompasnest")
     _, key = create_key(session, organisation.id, ["availability:write"], "rooster", now)
     session.commit()
-    published = api.post(
-        f"/api/v1/provider/offers/{offer.id}/availability",
-        json={
-            "status": "waitlist",
-            "measured_at": now.isoformat(),
-            "intake_wait_weeks": 3,
-            "treatment_wait_weeks": 9,
-        },
-        headers={"Authorization": f"Bearer {key}"},
-    )
-    assert published.status_code == 201, published.text
+    publish_wait(api, key, offer.id, now, intake=3, treatment=9)
     relay_once(app.state.session_factory, app.state.search.backends, now)
     found = api.get(OFFERS, params={"q": "kompasnest"}).json()
     assert [(item["id"], item["total_wait_weeks"]) for item in found["items"]] == [(offer.id, 12)]

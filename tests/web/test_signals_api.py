@@ -15,6 +15,7 @@ from directory.models import Contract, Offer
 from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from providers.keys import create_key
 from tests.http import assert_problem
+from tests.web.conftest import publish_wait
 from web.app import create_app
 
 SIGNALS = "/api/v1/signals"
@@ -106,17 +107,7 @@ def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits
     later = now + timedelta(hours=2)
     clock.now = later
     for offer_id, key in keys.items():
-        published = api.post(
-            f"/api/v1/provider/offers/{offer_id}/availability",
-            json={
-                "status": "waitlist",
-                "measured_at": later.isoformat(),
-                "intake_wait_weeks": 2,
-                "treatment_wait_weeks": 4,
-            },
-            headers={"Authorization": f"Bearer {key}"},
-        )
-        assert published.status_code == 201, published.text
+        publish_wait(api, key, offer_id, later, intake=2, treatment=4)
     assert evaluate(session_factory, later).resolved >= 1
 
     resolved = api.get(f"{SIGNALS}/{pgb['id']}").json()

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from directory.config import Settings
@@ -14,7 +15,6 @@ from directory.models import WatchAlert
 from providers.keys import create_key
 from tests.factories import create_organisation
 from tests.http import assert_problem
-from web.app import create_app
 
 WATCHES = "/api/v1/watches"
 SETTINGS = Settings(_env_file=None, provider_rate_per_minute=1000)
@@ -27,8 +27,12 @@ BODY = {
 
 
 @pytest.fixture
-def api(session_factory: sessionmaker[Session], now: datetime) -> Iterator[TestClient]:
-    app = create_app(SETTINGS, session_factory=session_factory, clock=lambda: now)
+def settings() -> Settings:
+    return SETTINGS
+
+
+@pytest.fixture
+def api(app: Starlette) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
 
