@@ -3,8 +3,8 @@
 `base_url` is one live server for all of tests/e2e (package scope: the server thread and
 Playwright's event loop stop before other packages' tests run); `page` is a new browser
 context (own cookies, storage and viewport) per test, whose relative URLs resolve against
-`base_url`: ``page.goto("/api/v1/docs")``. Set the viewport or browser language per test by
-parametrizing the fixture of that name::
+`base_url`: ``page.goto("/api/v1/docs")``. Set the viewport, browser language or JavaScript
+per test by parametrizing the fixture of that name::
 
     @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["390px", "1280px"])
     def test_...(page: Page) -> None: ...
@@ -69,10 +69,24 @@ def locale() -> str:
 
 
 @pytest.fixture
+def java_script_enabled() -> bool:
+    return True
+
+
+@pytest.fixture
 def context(
-    browser: Browser, base_url: str, viewport: ViewportSize, locale: str
+    browser: Browser,
+    base_url: str,
+    viewport: ViewportSize,
+    locale: str,
+    java_script_enabled: bool,
 ) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=base_url, viewport=viewport, locale=locale)
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=viewport,
+        locale=locale,
+        java_script_enabled=java_script_enabled,
+    )
     context.set_default_timeout(TIMEOUT_MS)
     yield context
     context.close()

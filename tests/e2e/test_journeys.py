@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import func, select
 
 from directory.db import unit_of_work
@@ -24,8 +23,6 @@ from tests.e2e.live import DESKTOP, MOBILE, LiveServer
 
 ROTTERDAM = "GM0599"
 AGE = "8"
-# The same as the `context` fixture's: pages here are small and local.
-TIMEOUT_MS = 10_000
 DOCUMENT_NOT_FOUND = (
     "Failed to load resource: the server responded with a status of 404 (Not Found)"
 )
@@ -297,24 +294,10 @@ def test_parent_switches_to_english_on_the_results_and_back_to_dutch(
 # --- 5. without JavaScript ----------------------------------------------------------------
 
 
-@pytest.fixture
-def page_without_javascript(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A phone with JavaScript switched off."""
-    context = browser.new_context(
-        base_url=base_url, viewport=MOBILE, locale="nl-NL", java_script_enabled=False
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
+@pytest.mark.parametrize(("viewport", "java_script_enabled"), [(MOBILE, False)], ids=["390px"])
 def test_parent_without_javascript_searches_and_opens_an_offer(
-    page_without_javascript: Page,
+    page: Page, console_errors: list[str]
 ) -> None:
-    page = page_without_javascript
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-
     search_youth_care_in_rotterdam(page)
     filter_free_places_by_shortest_wait(page)
     expect_youth_care_with_a_free_place_by_wait(page)
@@ -323,7 +306,7 @@ def test_parent_without_javascript_searches_and_opens_an_offer(
     expect(page.get_by_role("heading", level=1)).to_have_text(first)
     page.get_by_role("link", name="Terug naar de zoekresultaten").click()
     expect_youth_care_with_a_free_place_by_wait(page)
-    assert errors == []
+    assert console_errors == []
 
 
 # --- 6. the wait is too long --------------------------------------------------------------
