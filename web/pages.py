@@ -179,7 +179,7 @@ def own_municipality(
     raw = form.value(OWN_MUNICIPALITY).upper()
     if not raw:
         return None, []
-    if MUNICIPALITY.fullmatch(raw) and raw in dict(municipalities):
+    if raw in dict(municipalities):
         return raw, []
     return None, [InvalidParam(OWN_MUNICIPALITY, raw)]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from web.api_operations import Operation, QueryParam
+from web.public_api import MUNICIPALITY
 from web.public_schemas import OfferDetail, SearchAnswer
 
 ARRAY_OF_KINDS = {
     "type": "array",
     "items": {"enum": ["special_education", "day_programme", "youth_care"]},
 }
-MUNICIPALITY_CODE = {"type": "string", "pattern": "^GM[0-9]{4}$"}
+MUNICIPALITY_CODE = {"type": "string", "pattern": MUNICIPALITY.pattern}
 
 SEARCH_PARAMS = (
     QueryParam(

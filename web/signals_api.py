@@ -18,6 +18,7 @@ from directory.signals import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
 from providers.http import json_response, path_id, transact, whole_number
 from web.api_operations import Operation, QueryParam
 from web.public_api import CACHE, MUNICIPALITY
+from web.public_calls import MUNICIPALITY_CODE
 from web.signal_schemas import SignalDetail, SignalItem, SignalList
 
 STATES = ("open", "resolved")
@@ -122,9 +123,7 @@ routes = [
 ]
 
 SIGNAL_PARAMS = (
-    QueryParam(
-        "municipality", {"type": "string", "pattern": "^GM[0-9]{4}$"}, "CBS code.", "GM0599"
-    ),
+    QueryParam("municipality", MUNICIPALITY_CODE, "CBS code.", "GM0599"),
     QueryParam("state", {"enum": list(STATES)}, "open or resolved.", "open"),
     QueryParam("kind", {"enum": list(KINDS)}, "pgb_route or education_gap."),
     QueryParam(

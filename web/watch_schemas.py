@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from directory.enums import OfferKind
 from directory.errors import InvalidDataError, InvalidParam
 from search.query import SearchQuery
-from web.public_api import parse_query
+from web.public_api import MUNICIPALITY, parse_query
 
 EventName = Literal["place_opened", "wait_within_norm", "pgb_route"]
 
@@ -83,7 +83,7 @@ class WatchIn(BaseModel):
         examples=["WT-2026-0142"],
     )
     municipality: str = Field(
-        pattern=r"^GM[0-9]{4}$", description="The case's municipality (CBS code).",
+        pattern=MUNICIPALITY.pattern, description="The case's municipality (CBS code).",
         examples=["GM0599"],
     )  # fmt: skip
     category: str | None = Field(
