@@ -12,15 +12,8 @@ if [ ! -x "$bin" ]; then
     echo "PLEKWIJZER_CHROMIUM=$bin is not an executable" >&2
     exit 1
   fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "chromium is not installed; run as root or: apt-get install chromium" >&2
-    exit 1
-  fi
-  echo "Installing chromium from Debian's packages..." >&2
-  apt-get update -qq >&2
   # Without recommends (a desktop's daemons); one known font so screenshots look alike
   # on every machine.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    chromium fonts-liberation >&2
+  "$(dirname "$0")/apt-install.sh" chromium --no-install-recommends chromium fonts-liberation
 fi
 echo "$bin"

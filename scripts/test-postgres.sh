@@ -13,13 +13,7 @@ find_bin() { ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n
 
 bin=$(find_bin)
 if [ -z "$bin" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "PostgreSQL is not installed; run as root or: apt-get install postgresql" >&2
-    exit 1
-  fi
-  echo "Installing PostgreSQL from Debian's packages..." >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  "$(dirname "$0")/apt-install.sh" PostgreSQL postgresql
   bin=$(find_bin)
 fi
 
