@@ -9,7 +9,7 @@ after `MAX_ATTEMPTS`, set aside as dead.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -112,47 +112,29 @@ def _insert_unless_queued(dialect: str, values: dict[str, Any]) -> ReturningInse
     return lite.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)
 
 
-def queue_signal_change(
-    session: Session, signal: Signal, transition_state: str, now: datetime
-) -> int:
-    """Queue a signed webhook call to every active subscription that wants this change.
+def queue_signal_transitions(session: Session, states: dict[int, str], now: datetime) -> int:
+    """Queue a signed webhook call to every active subscription that wants a signal's
+    change (signal id -> the state it moved to); reads nothing more when nobody subscribes.
 
     A subscription matches when its municipality is the signal's (or it has none) and its
     events are empty or name the event (`signal.opened`, `signal.resolved`). Queueing the
     same change again does nothing. Returns how many notifications were new.
     """
-    return queue_signal_changes(session, [(signal, transition_state)], now)
-
-
-def queue_signal_changes(
-    session: Session, changes: Iterable[tuple[Signal, str]], now: datetime
-) -> int:
-    """`queue_signal_change` for many changes, reading the subscriptions once."""
-    subscriptions = active_subscriptions(session)
+    subscriptions = active_subscriptions(session) if states else []
     if not subscriptions:
-        return 0
-    rows = [
-        _webhook_row(signal, state, subscription)
-        for signal, state in changes
-        for subscription in subscriptions
-        if _wants(subscription, signal.municipality_code, SIGNAL_EVENTS[state])
-    ]
-    return sum(1 for row_id in queue_many(session, rows, now) if row_id is not None)
-
-
-def queue_signal_transitions(session: Session, states: dict[int, str], now: datetime) -> int:
-    """`queue_signal_change` for signals by id (id -> the state each moved to); reads
-    nothing more when nobody subscribes."""
-    if not states or not active_subscriptions(session):
         return 0
     ids = sorted(states)
     queued = 0
     for start in range(0, len(ids), 1_000):
         chunk = ids[start : start + 1_000]
         signals = session.scalars(select(Signal).where(Signal.id.in_(chunk)).order_by(Signal.id))
-        queued += queue_signal_changes(
-            session, [(signal, states[signal.id]) for signal in signals], now
-        )
+        rows = [
+            _webhook_row(signal, states[signal.id], subscription)
+            for signal in signals
+            for subscription in subscriptions
+            if _wants(subscription, signal.municipality_code, SIGNAL_EVENTS[states[signal.id]])
+        ]
+        queued += sum(1 for row_id in queue_many(session, rows, now) if row_id is not None)
     return queued
 
 

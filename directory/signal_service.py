@@ -68,6 +68,14 @@ class EvaluationSummary:
     resolved: int
     updated: int  # open signals whose evidence or alternatives changed
 
+    def __add__(self, other: EvaluationSummary) -> EvaluationSummary:
+        return EvaluationSummary(
+            self.evaluated + other.evaluated,
+            self.opened + other.opened,
+            self.resolved + other.resolved,
+            self.updated + other.updated,
+        )
+
 
 # --- categories -----------------------------------------------------------------------
 

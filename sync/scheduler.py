@@ -37,7 +37,7 @@ from directory.db import unit_of_work
 from directory.signal_service import EvaluationSummary, evaluate_as_configured
 from search.service import Search, make_search
 from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
-from sync.job_runs import RECORD_EVERY, record_run
+from sync.job_runs import MAX_ERROR_CHARS, RECORD_EVERY, record_run
 from sync.lock import SchedulerLock
 from sync.notify import SendSummary, SmtpSettings, send_due_notifications
 from sync.reminders import queue_freshness_reminders
@@ -135,14 +135,8 @@ def _evaluate_changed(
         summary = evaluate_as_configured(
             session, settings, now, municipalities=municipalities, categories={category}
         )
-        totals = EvaluationSummary(
-            *(a + b for a, b in zip(_fields(totals), _fields(summary), strict=True))
-        )
+        totals += summary
     return ChangeRun(False, len(offer_ids), frozenset(pairs), totals)
-
-
-def _fields(summary: EvaluationSummary) -> tuple[int, int, int, int]:
-    return summary.evaluated, summary.opened, summary.resolved, summary.updated
 
 
 def send_freshness_reminders(
@@ -354,7 +348,7 @@ class Scheduler:
             result = spec.run(now)
         except Exception as error:
             log.exception("JobFailure: job %s failed; it runs again at its next time", job_id)
-            message = f"{type(error).__name__}: {error}"[:2000]
+            message = f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS]
             with self._statuses.guard:
                 status.failures += 1
                 status.last_failed_at = now

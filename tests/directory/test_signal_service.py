@@ -197,3 +197,8 @@ def test_a_gap_whose_contracts_ended_is_resolved_not_left_open(
 def test_unknown_categories_are_refused(session: Session, now: datetime) -> None:
     with pytest.raises(InvalidDataError, match="unknown categories"):
         evaluate(session, now, categories={"ijw:99"})
+
+
+def test_summaries_of_several_evaluations_add_up_field_by_field() -> None:
+    total = EvaluationSummary(3, 1, 0, 2) + EvaluationSummary(4, 0, 2, 1)
+    assert total == EvaluationSummary(evaluated=7, opened=1, resolved=2, updated=3)

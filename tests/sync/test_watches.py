@@ -75,6 +75,21 @@ def publish(
     )
 
 
+def watched_open_offer(
+    session: Session, now: datetime, reference: str, category: str | None = None
+) -> tuple[Offer, Watch]:
+    """A contracted offer with two open places now, and a municipality's watch on every
+    offer (of `category`, when given), committed."""
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    watch = create_watch(
+        session, watcher.id, WatchInput(reference, ROTTERDAM, category, {}), now=now
+    )
+    session.commit()
+    return offer, watch
+
+
 def run(factory: sessionmaker[Session], search: Search, at: datetime) -> WatchRun:
     """As the scheduler does: the index catches up (the relay), then the watch job."""
     relay_once(factory, search.backends, at)
@@ -287,11 +302,7 @@ def test_a_stale_figure_published_again_raises_no_second_alert(
     session_factory: sessionmaker[Session], session: Session, now: datetime
 ) -> None:
     search = make_search(session_factory)
-    watcher = municipality(session)
-    offer = care_offer(session, now)
-    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
-    watch = create_watch(session, watcher.id, WatchInput("WT-7", ROTTERDAM, "ijw:45", {}), now=now)
-    session.commit()
+    offer, watch = watched_open_offer(session, now, "WT-7", "ijw:45")
     assert run(session_factory, search, now).alerts == 2
 
     expired = now + timedelta(days=40)  # past valid_until: the figure is unknown
@@ -339,11 +350,7 @@ def test_a_deleted_offer_ends_its_episodes(
     session_factory: sessionmaker[Session], session: Session, now: datetime
 ) -> None:
     search = make_search(session_factory)
-    watcher = municipality(session)
-    offer = care_offer(session, now)
-    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
-    watch = create_watch(session, watcher.id, WatchInput("WT-9", ROTTERDAM, None, {}), now=now)
-    session.commit()
+    offer, watch = watched_open_offer(session, now, "WT-9")
     assert run(session_factory, search, now).alerts == 2
 
     offer.deleted_at = now + timedelta(minutes=1)  # as the provider API deletes
@@ -358,11 +365,7 @@ def test_watch_e_mails_link_to_the_public_site(
 ) -> None:
     settings = Settings(_env_file=None, public_base_url="https://plekwijzer.example")
     search = make_search(session_factory)
-    watcher = municipality(session)
-    offer = care_offer(session, now)
-    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
-    watch = create_watch(session, watcher.id, WatchInput("WT-10", ROTTERDAM, None, {}), now=now)
-    session.commit()
+    offer, watch = watched_open_offer(session, now, "WT-10")
     relay_once(session_factory, search.backends, now)
     assert evaluate_watches(session_factory, search, settings, now).alerts == 2
 
