@@ -178,31 +178,78 @@ def repair_drift(
     This also brings in what time alone changes: a contract that started or ended, and a
     headline combined from location figures of which one expired. Returns how many
     documents were repaired (0: no drift)."""
-    indexed = backend.digests()
+    [outcome] = repair_drifts(session_factory, [backend], now)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+@dataclass
+class _Repair:
+    """One index's part in a drift repair."""
+
+    backend: SearchBackend
+    indexed: dict[int, str]  # its digests before the repair
+    repaired: int = 0
+    error: Exception | None = None
+
+
+def repair_drifts(
+    session_factory: sessionmaker[Session], backends: Sequence[SearchBackend], now: datetime
+) -> list[int | Exception]:
+    """`repair_drift` for every index in one pass over the catalogue (building every
+    document takes seconds at 100,000 offers, and the relay waits meanwhile). Returns, per
+    index, how many documents were repaired, or the error that stopped its repair: an index
+    that fails is left alone for the rest of the pass, the others go on."""
+    outcomes: list[int | Exception] = []
+    repairs: list[_Repair] = []
+    for backend in backends:
+        try:
+            repairs.append(_Repair(backend, backend.digests()))
+        except Exception as error:
+            repairs.append(_Repair(backend, {}, error=error))
     seen: set[int] = set()
-    repaired = 0
     with unit_of_work(session_factory, read_only=True) as session:
         for ids in all_offer_ids(session):
+            working = [repair for repair in repairs if repair.error is None]
+            if not working:
+                break
             documents = build_documents(session, ids, today=now.date(), now=now)
             seen.update(documents)
-            changed = [
-                doc for offer_id, doc in documents.items()
-                if indexed.get(offer_id) != document_digest(doc)
-            ]  # fmt: skip
-            if changed:
-                backend.upsert(changed)
-                repaired += len(changed)
-    extra = sorted(set(indexed) - seen)
-    if extra:
-        backend.delete(extra)
-    if repaired or extra:
-        log.warning(
-            "search index %s drifted: %d documents sent again, %d removed",
-            backend.name,
-            repaired,
-            len(extra),
-        )
-    return repaired + len(extra)
+            digests = {offer_id: document_digest(doc) for offer_id, doc in documents.items()}
+            for repair in working:
+                changed = [
+                    documents[offer_id]
+                    for offer_id, digest in digests.items()
+                    if repair.indexed.get(offer_id) != digest
+                ]
+                if not changed:
+                    continue
+                try:
+                    repair.backend.upsert(changed)
+                except Exception as error:
+                    repair.error = error
+                else:
+                    repair.repaired += len(changed)
+    for repair in repairs:
+        extra = sorted(set(repair.indexed) - seen)
+        if repair.error is None and extra:
+            try:
+                repair.backend.delete(extra)
+            except Exception as error:
+                repair.error = error
+        if repair.error is not None:
+            outcomes.append(repair.error)
+            continue
+        if repair.repaired or extra:
+            log.warning(
+                "search index %s drifted: %d documents sent again, %d removed",
+                repair.backend.name,
+                repair.repaired,
+                len(extra),
+            )
+        outcomes.append(repair.repaired + len(extra))
+    return outcomes
 
 
 class RelayThread(threading.Thread):
@@ -227,11 +274,14 @@ class RelayThread(threading.Thread):
         if self.repair_every is None or time.monotonic() < self._next_repair:
             return
         self._next_repair = time.monotonic() + self.repair_every
-        for backend in self.backends:
-            try:
-                repair_drift(self.session_factory, backend, self.clock())
-            except Exception:  # an index that is down is repaired on a later round
-                log.exception("drift repair of %s failed", backend.name)
+        try:
+            outcomes = repair_drifts(self.session_factory, self.backends, self.clock())
+        except Exception:  # the catalogue could not be read: repaired on a later round
+            log.exception("drift repair failed")
+            return
+        for backend, outcome in zip(self.backends, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # an index that is down: a later round
+                log.error("drift repair of %s failed", backend.name, exc_info=outcome)
 
     def run(self) -> None:
         wait = self.interval

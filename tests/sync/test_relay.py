@@ -1,19 +1,24 @@
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.db import unit_of_work
 from directory.models import IndexOutbox
 from search.backend import SearchUnavailableError
+from search.documents import SearchDocument, build_documents, document_digest
 from search.query import SearchQuery
 from search.sqlindex import SqlIndex
+from sync import relay
 from sync.relay import (
     MAX_ATTEMPTS,
     rebuild_index,
     relay_once,
     repair_drift,
+    repair_drifts,
 )
 from tests.factories import create_offer, create_report
 
@@ -68,6 +73,9 @@ class Unreachable:
     def delete(self, offer_ids: object) -> None:
         raise SearchUnavailableError("connection refused")
 
+    def digests(self) -> dict[int, str]:
+        raise SearchUnavailableError("connection refused")
+
 
 def test_changes_wait_while_an_index_is_down_and_none_is_lost(
     session_factory: sessionmaker[Session], session: Session, now: datetime
@@ -113,6 +121,51 @@ def test_drift_between_catalogue_and_index_is_found_and_repaired(
     assert repair_drift(session_factory, index, now)
     assert offers[0].id in index.digests()
     assert not repair_drift(session_factory, index, now)  # now the index matches
+
+
+class Remembers:
+    """An index kept in memory: a second index beside the database."""
+
+    name = "memory"
+
+    def __init__(self) -> None:
+        self.documents: dict[int, SearchDocument] = {}
+
+    def digests(self) -> dict[int, str]:
+        return {offer_id: document_digest(doc) for offer_id, doc in self.documents.items()}
+
+    def upsert(self, documents: list[SearchDocument]) -> None:
+        self.documents.update((document.id, document) for document in documents)
+
+    def delete(self, offer_ids: list[int]) -> None:
+        for offer_id in offer_ids:
+            del self.documents[offer_id]
+
+
+def test_one_pass_over_the_catalogue_repairs_every_index_and_a_down_one_stops_none(
+    session_factory: sessionmaker[Session],
+    session: Session,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index, memory = SqlIndex(session_factory, text_mode="substring"), Remembers()
+    offers = [create_offer(session) for _ in range(3)]
+    session.commit()
+    [gone] = build_documents(session, [offers[0].id], today=now.date(), now=now).values()
+    memory.documents[999_999] = replace(gone, id=999_999)  # no longer in the catalogue
+    passes: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> dict[int, SearchDocument]:
+        passes.append(1)
+        return build_documents(*args, **kwargs)
+
+    monkeypatch.setattr(relay, "build_documents", counted)
+    outcomes = repair_drifts(session_factory, [Unreachable(), index, memory], now)  # type: ignore[list-item]
+
+    assert isinstance(outcomes[0], SearchUnavailableError)
+    assert outcomes[1:] == [3, 4]
+    assert sorted(memory.documents) == sorted(index.digests()) == [o.id for o in offers]
+    assert len(passes) == 1  # the catalogue is built once for both indexes
 
 
 def test_changes_made_during_a_rebuild_are_sent_again_after_it(
