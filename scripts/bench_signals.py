@@ -40,17 +40,11 @@ from directory.jobs import ChangeMark, Notification
 from directory.models import Contract, Offer, Signal, SignalTransition
 from directory.reference.models import Municipality
 from directory.service import AvailabilityInput, Reporter, record_availability
-from directory.signal_service import EvaluationSummary, evaluate_as_configured
-from sync.scheduler import ChangeRun, evaluate_changes
+from sync.scheduler import ChangeRun, evaluate_all_signals, evaluate_changes
 
 SETTINGS = Settings(_env_file=None)
 TARGET_FULL_S = 5.0
 TARGET_INCREMENTAL_MS = 200.0
-
-
-def full(factory: sessionmaker[Session], now: datetime) -> EvaluationSummary:
-    with unit_of_work(factory) as session:
-        return evaluate_as_configured(session, SETTINGS, now)
 
 
 def forget_signals(factory: sessionmaker[Session]) -> None:
@@ -115,10 +109,10 @@ def main() -> None:
         summaries: list[object] = []
         for _ in range(args.runs):
             forget_signals(factory)
-            seconds, summary = timed("first", lambda: full(factory, now))
+            seconds, summary = timed("first", lambda: evaluate_all_signals(factory, SETTINGS, now))
             first.append(seconds)
             summaries.append(summary)
-            again.append(timed("again", lambda: full(factory, now))[0])
+            again.append(timed("again", lambda: evaluate_all_signals(factory, SETTINGS, now))[0])
         print(f"full evaluation: {summaries[-1]}")
 
         # The change job's first run is a full one and stores the mark; then one report
