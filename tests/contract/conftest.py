@@ -6,8 +6,9 @@
   (the fallback when Meilisearch is down, and the embedded engine on PostgreSQL);
 - `meilisearch`: `MeiliBackend` on a fresh index of the test server.
 
-Each backend gets a database of its own with the fixture catalogue committed, so nothing
-here depends on the per-test rollback of tests/conftest.py, and its parametrized
+Each database backend gets a database of its own with the fixture catalogue committed
+(Meilisearch takes the embedded engine's documents: it keeps nothing in the database), so
+nothing here depends on the per-test rollback of tests/conftest.py, and its parametrized
 `database_url` is not used: each backend id appears once per case. The backends are
 session-scoped and loaded once; the cases read, except those in test_writes.py, which put
 the fixture documents back.
@@ -83,11 +84,6 @@ def sqlite_catalogue_substring(tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="session")
-def sqlite_catalogue_meili(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
-    yield from _sqlite_catalogue(tmp_path_factory.mktemp("contract-meili"))
-
-
-@pytest.fixture(scope="session")
 def postgres_catalogue() -> Iterator[Catalogue]:
     # A database of this run's own, beside the one tests/conftest.py creates.
     server = make_url(postgres_url())
@@ -130,12 +126,14 @@ def database_postgresql_backend(postgres_catalogue: Catalogue) -> SearchBackend:
 
 
 @pytest.fixture(scope="session")
-def meilisearch_backend(sqlite_catalogue_meili: Catalogue) -> Iterator[SearchBackend]:
+def meilisearch_backend(sqlite_catalogue_fts: Catalogue) -> Iterator[SearchBackend]:
+    # Meilisearch keeps nothing in the database: the embedded engine's catalogue gives it
+    # the same documents.
     url, key = meili_server()
     index = f"contract_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     backend = MeiliBackend(url, key, index=index, timeout=10.0)
     try:
-        yield _loaded(backend, sqlite_catalogue_meili.documents)
+        yield _loaded(backend, sqlite_catalogue_fts.documents)
     finally:
         client = Client(url, key)
         client.wait_for_task(client.delete_index(index).task_uid)
@@ -175,7 +173,7 @@ def backend_with_documents(
         "embedded": "sqlite_catalogue_fts",
         "database-sqlite": "sqlite_catalogue_substring",
         "database-postgresql": "postgres_catalogue",
-        "meilisearch": "sqlite_catalogue_meili",
+        "meilisearch": "sqlite_catalogue_fts",
     }
     catalogue = request.getfixturevalue(catalogues[str(request.param)])
     return _backend(request), catalogue.documents

@@ -69,6 +69,6 @@ def test_a_rebuild_replaces_the_whole_index(loaded: Loaded) -> None:
 
 
 def test_sqlite_and_postgresql_build_the_same_documents(
-    sqlite_catalogue_meili: Catalogue, postgres_catalogue: Catalogue
+    sqlite_catalogue_fts: Catalogue, postgres_catalogue: Catalogue
 ) -> None:
-    assert sqlite_catalogue_meili.documents == postgres_catalogue.documents
+    assert sqlite_catalogue_fts.documents == postgres_catalogue.documents
