@@ -128,6 +128,7 @@ def test_evaluating_again_queues_nothing_new(
     subscription = create_subscription(session, municipality_code=ROTTERDAM)
     evaluate(session, now)
     queued = len(notifications(session, subscription))
+    assert queued > 0  # else "nothing new" would hold without any queueing at all
     evaluate(session, now + timedelta(hours=1))
     assert len(notifications(session, subscription)) == queued
 
