@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from search.documents import SearchDocument
+from search.documents import SearchDocument, index_checksum
 from search.query import SearchQuery, SearchResult
 
 
@@ -19,7 +19,8 @@ class SearchUnavailableError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What the drift check compares between the catalogue and an index."""
+    """An index's content in two values (`fingerprint`): equal fingerprints, equal
+    documents. The drift repair compares the digests themselves (`SearchBackend.digests`)."""
 
     count: int
     checksum: str  # over (id, document digest) of every document, in id order
@@ -42,10 +43,6 @@ class SearchBackend(Protocol):
         """Remove documents; ids that are not there are ignored."""
         ...
 
-    def fingerprint(self) -> Fingerprint:
-        """Count and checksum of what the index holds now."""
-        ...
-
     def digests(self) -> dict[int, str]:
         """The digest of every stored document, by offer id (for repairing drift)."""
         ...
@@ -59,3 +56,10 @@ class SearchBackend(Protocol):
         and see either the old or the new index, never a half-built one. `on_progress`
         gets the number of documents of each batch as it is written."""
         ...
+
+
+def fingerprint(backend: SearchBackend) -> Fingerprint:
+    """Count and checksum of what `backend` holds now, from its digests (the same for
+    every backend, so it is not a method of each)."""
+    digests = backend.digests()
+    return Fingerprint(len(digests), index_checksum(digests.items()))

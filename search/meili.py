@@ -27,8 +27,8 @@ from meilisearch.errors import (
 from meilisearch.models.task import Task
 
 from search import meili_query
-from search.backend import Fingerprint, SearchUnavailableError
-from search.documents import SearchDocument, index_checksum
+from search.backend import SearchUnavailableError
+from search.documents import SearchDocument
 from search.query import SearchQuery, SearchResult
 from search.text import ONE_TYPO_FROM, TWO_TYPOS_FROM, stop_words, synonyms
 
@@ -161,11 +161,6 @@ class MeiliBackend:
                 tasks.append(index.delete_documents(filter=f"id IN [{ids}]").task_uid)
         for task in tasks:
             self._wait(task)
-
-    def fingerprint(self) -> Fingerprint:
-        """Count and checksum of the stored documents (from the digest each one carries)."""
-        digests = self.digests()
-        return Fingerprint(count=len(digests), checksum=index_checksum(digests.items()))
 
     def digests(self) -> dict[int, str]:
         """The digest each stored document carries, by offer id."""

@@ -43,8 +43,7 @@ from directory.enums import OfferKind
 from directory.search_index import MULTI_VALUED, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
 from search import ftsquery, sqlfilters
-from search.backend import Fingerprint
-from search.documents import SearchDocument, document_digest, index_checksum
+from search.documents import SearchDocument, document_digest
 from search.fts import Vocabulary, match_expression
 from search.query import (
     MAX_PER_PAGE,
@@ -192,11 +191,6 @@ class SqlIndex:
         vocabulary = Vocabulary({term: documents for term, documents in rows})
         self._vocabulary = (token, vocabulary)
         return vocabulary
-
-    def fingerprint(self) -> Fingerprint:
-        """Count and checksum (over id and digest) of the stored documents."""
-        digests = self.digests()
-        return Fingerprint(len(digests), index_checksum(digests.items()))
 
     def digests(self) -> dict[int, str]:
         """The digest of every stored document, by offer id."""

@@ -18,7 +18,7 @@ from meilisearch import Client
 from sqlalchemy.orm import Session
 
 from directory.enums import AvailabilityStatus, OfferKind
-from search.backend import Fingerprint, SearchUnavailableError
+from search.backend import Fingerprint, SearchUnavailableError, fingerprint
 from search.documents import SearchDocument, build_documents, document_digest, index_checksum
 from search.meili import MeiliBackend, index_settings, settings_differ
 from search.query import Hit, Point, SearchQuery, Sort
@@ -111,7 +111,7 @@ def test_settings_changed_on_the_server_are_put_back(meili: MeiliBackend) -> Non
     client = Client(meili.url, meili._client.config.api_key)
     client.wait_for_task(client.index(meili.index).reset_ranking_rules().task_uid)
 
-    MeiliBackend(meili.url, meili._client.config.api_key, index=meili.index).fingerprint()
+    fingerprint(MeiliBackend(meili.url, meili._client.config.api_key, index=meili.index))
 
     current = client.index(meili.index).get_settings()
     assert current["rankingRules"] == index_settings()["rankingRules"]
@@ -362,15 +362,15 @@ def test_fingerprint_matches_the_checksum_of_what_was_upserted(
     create_contract(session, offers[1], "GM0613")
     documents = build_documents(session, [offer.id for offer in offers], today=NOW.date(), now=NOW)
 
-    assert meili.fingerprint() == Fingerprint(count=0, checksum=index_checksum([]))
+    assert fingerprint(meili) == Fingerprint(count=0, checksum=index_checksum([]))
     meili.upsert(list(documents.values()))
 
     expected = index_checksum((doc.id, document_digest(doc)) for doc in documents.values())
-    assert meili.fingerprint().count == 3
-    assert meili.fingerprint().checksum == expected
+    assert fingerprint(meili).count == 3
+    assert fingerprint(meili).checksum == expected
     meili.delete([offers[2].id])
-    assert meili.fingerprint().count == 2
-    assert meili.fingerprint().checksum != expected
+    assert fingerprint(meili).count == 2
+    assert fingerprint(meili).checksum != expected
     hit = meili.search(SearchQuery(has_places=True), NOW).items
     assert [(h.id, h.municipality, h.status, h.open_places) for h in hit] == [
         (offers[0].id, "GM0613", "open", 2)
