@@ -103,9 +103,10 @@ def test_replaying_a_pass_changes_nothing(
     session.commit()
     relay_once(session_factory, [index], now)
     first = fingerprint(index)
+    assert offer.id in index.digests()  # something to keep unchanged
     session.add(IndexOutbox(offer_id=offer.id, operation="upsert", created_at=now))
     session.commit()
-    relay_once(session_factory, [index], now)
+    assert relay_once(session_factory, [index], now).upserted == 1  # the replay was sent
     assert fingerprint(index) == first
 
 
