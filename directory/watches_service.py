@@ -37,6 +37,7 @@ from directory.watches import (
     OFFER_EVENTS,
     Holding,
     MatchedOffer,
+    Subject,
     case_reference_problems,
     changes,
     personal_data_problems,
@@ -174,60 +175,80 @@ def list_alerts(
 # --- evaluation -----------------------------------------------------------------------
 
 
-def record_watch_evaluation(
+@dataclass(frozen=True, slots=True)
+class WatchEvaluation:
+    """What holds now for one watch, and the norms in its municipality."""
+
+    watch: Watch
+    holding: Sequence[Holding]
+    norm_for: Callable[[str], Norm]
+
+
+def record_watch_evaluations(
     session: Session,
-    watch: Watch,
-    holding: Sequence[Holding],
+    evaluations: Sequence[WatchEvaluation],
     now: datetime,
     *,
-    norm_for: Callable[[str], Norm],
     public_base_url: str,
 ) -> list[WatchAlert]:
-    """Start an episode (an alert) for each event that holds and has none running, end
-    those that no longer hold (an offer's only on a fresh figure that contradicts it, or
-    when the offer is gone: `directory.watches.offer_episode_ends`), and queue a
-    notification for each new alert. Recording the same evaluation again changes nothing.
-    Returns the new alerts."""
-    running = {
-        (event, subject_id): alert_id
-        for alert_id, event, subject_id in session.execute(
-            select(WatchAlert.id, WatchAlert.event, WatchAlert.subject_id).where(
-                WatchAlert.watch_id == watch.id, WatchAlert.ended_at.is_(None)
+    """For each watch, start an episode (an alert) for each event that holds and has none
+    running, end those that no longer hold (an offer's only on a fresh figure that
+    contradicts it, or when the offer is gone: `directory.watches.offer_episode_ends`),
+    and queue a notification for each new alert. Recording the same evaluations again
+    changes nothing. Returns the new alerts. Reads and writes in a few statements for all
+    the watches, not a few per watch."""
+    watch_ids = sorted(item.watch.id for item in evaluations)
+    running: dict[int, dict[Subject, int]] = defaultdict(dict)
+    for start in range(0, len(watch_ids), CHUNK):
+        for alert_id, watch_id, event, subject_id in session.execute(
+            select(
+                WatchAlert.id, WatchAlert.watch_id, WatchAlert.event, WatchAlert.subject_id
+            ).where(
+                WatchAlert.watch_id.in_(watch_ids[start : start + CHUNK]),
+                WatchAlert.ended_at.is_(None),
             )
-        )
-    }
-    holds = {item.key for item in holding}
+        ):
+            running[watch_id][(event, subject_id)] = alert_id
+    # Offers whose episodes no longer hold in a watch's results: what is known of them now.
     in_doubt = {
         subject_id
-        for event, subject_id in running
-        if event in OFFER_EVENTS and (event, subject_id) not in holds
+        for item in evaluations
+        for event, subject_id in running[item.watch.id].keys()
+        - {holding.key for holding in item.holding}
+        if event in OFFER_EVENTS
     }
-    found = changes(
-        running.keys(), holding, offers=current_offers(session, in_doubt, now), norm_for=norm_for
-    )
-    if found.ended:
+    offers = current_offers(session, in_doubt, now)
+    ended: list[int] = []
+    raised: list[tuple[Watch, list[WatchAlert]]] = []
+    for item in evaluations:
+        watch, episodes = item.watch, running[item.watch.id]
+        found = changes(episodes.keys(), item.holding, offers=offers, norm_for=item.norm_for)
+        ended += [episodes[key] for key in found.ended]
+        alerts = [
+            WatchAlert(
+                watch_id=watch.id,
+                event=holding.event,
+                subject_id=holding.subject_id,
+                raised_at=now,
+                details=holding.details,
+            )
+            for holding in found.raised
+        ]
+        session.add_all(alerts)
+        watch.evaluated_at = now
+        raised.append((watch, alerts))
+    for start in range(0, len(ended), CHUNK):
         session.execute(
             update(WatchAlert)
-            .where(WatchAlert.id.in_([running[key] for key in found.ended]))
+            .where(WatchAlert.id.in_(ended[start : start + CHUNK]))
             .values(ended_at=now)
             .execution_options(synchronize_session=False)
         )
-    alerts = [
-        WatchAlert(
-            watch_id=watch.id,
-            event=item.event,
-            subject_id=item.subject_id,
-            raised_at=now,
-            details=item.details,
-        )
-        for item in found.raised
-    ]
-    session.add_all(alerts)
-    watch.evaluated_at = now
     session.flush()
-    if alerts:
-        queue_watch_alerts(session, watch, alerts, now, public_base_url=public_base_url)
-    return alerts
+    for watch, alerts in raised:
+        if alerts:
+            queue_watch_alerts(session, watch, alerts, now, public_base_url=public_base_url)
+    return [alert for _, alerts in raised for alert in alerts]
 
 
 def current_offers(

@@ -39,7 +39,7 @@ from directory.watches import (
     coarse_point,
     holding_events,
 )
-from directory.watches_service import record_watch_evaluation
+from directory.watches_service import WatchEvaluation, record_watch_evaluations
 from search.query import MAX_PER_PAGE, Point, SearchQuery, Sort
 from search.service import Search
 
@@ -153,13 +153,13 @@ def evaluate_watches(
             failed += 1
     if not found:
         return WatchRun(0, 0, failed)
-    alerts = 0
     with unit_of_work(session_factory) as session:
         watches = session.scalars(select(Watch).where(Watch.id.in_(sorted(found)))).all()
         categories = offer_categories(session, {hit.id for hits in found.values() for hit in hits})
         _points, regions = load_municipalities(session)
         norms = load_norms(session)
         signals = _open_signals(session, {watch.municipality_code for watch in watches})
+        evaluations = []
         for watch in sorted(watches, key=lambda item: item.id):
             code = watch.municipality_code
             matches = [
@@ -177,16 +177,11 @@ def evaluate_watches(
             holding = holding_events(
                 matches, signals.get(code, []), norm_for=norm_for, scope=category_scope(watch)
             )
-            raised = record_watch_evaluation(
-                session,
-                watch,
-                holding,
-                now,
-                norm_for=norm_for,
-                public_base_url=settings.public_base_url,
-            )
-            alerts += len(raised)
-    return WatchRun(len(found), alerts, failed)
+            evaluations.append(WatchEvaluation(watch, holding, norm_for))
+        raised = record_watch_evaluations(
+            session, evaluations, now, public_base_url=settings.public_base_url
+        )
+    return WatchRun(len(found), len(raised), failed)
 
 
 def _norm_lookup(

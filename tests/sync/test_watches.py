@@ -4,7 +4,7 @@ alerts once per episode, and their notifications to the watch's organisation onl
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
@@ -384,3 +384,29 @@ def test_a_stored_search_keeps_a_postcode_as_pc4_and_a_point_to_a_kilometre() ->
     assert (stored["near"], stored["point"]) == ("3011", [51.92, 4.48])
     typed = search_json(SearchQuery(near=Point(51.923456, 4.481234)), "51.923456,4.481234")
     assert typed["near"] == "51.92,4.48"
+
+
+def test_the_watch_job_reads_the_running_episodes_of_all_watches_at_once(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    offer = care_offer(session, now)
+    publish(session, offer, now, AvailabilityStatus.OPEN, weeks=1, places=2)
+    for number in range(3):
+        create_watch(session, watcher.id, WatchInput(f"WT-{number}", ROTTERDAM, None, {}), now=now)
+    session.commit()
+    relay_once(session_factory, search.backends, now)
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert evaluate_watches(session_factory, search, SETTINGS, now) == WatchRun(3, 6, 0)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in reads if "FROM watch_alert" in s]) == 1
