@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.enums import OfferKind
@@ -42,8 +42,7 @@ def offer_summaries(
                 select(Contract.offer_id).where(
                     Contract.offer_id.in_(offer_ids),
                     Contract.municipality_code == municipality,
-                    Contract.valid_from <= today,
-                    or_(Contract.valid_to.is_(None), Contract.valid_to >= today),
+                    Contract.in_force(today),
                 )
             )
         )
@@ -114,3 +113,14 @@ def offer_names(session: Session, offer_ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Offer.id, Offer.name).where(Offer.id.in_(sorted(offer_ids))))
     return {offer_id: name for offer_id, name in rows}
+
+
+def contracting_municipalities(session: Session, offer_id: int, today: date) -> list[str]:
+    """The CBS codes of the municipalities with a contract for the offer in force today."""
+    rows = session.scalars(
+        select(Contract.municipality_code)
+        .where(Contract.offer_id == offer_id, Contract.in_force(today))
+        .distinct()
+        .order_by(Contract.municipality_code)
+    )
+    return list(rows)

@@ -25,9 +25,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from directory.db import Base, JSONList, UTCDateTime, enum_column, utcnow
 from directory.enums import (
@@ -275,6 +278,16 @@ class Contract(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def in_force(cls, today: date) -> ColumnElement[bool]:
+        """SQL: a zorg-in-natura contract valid on `today` (`valid_to` is its last day), as
+        `directory.signals.in_force` decides for one contract."""
+        return and_(
+            cls.kind == ContractKind.ZORG_IN_NATURA,
+            cls.valid_from <= today,
+            or_(cls.valid_to.is_(None), cls.valid_to >= today),
+        )
 
 
 class WaitingNorm(Base):

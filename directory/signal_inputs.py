@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from directory.enums import (
     AvailabilityStatus,
-    ContractKind,
     DayProgrammeType,
     OfferKind,
     SchoolType,
@@ -205,11 +204,7 @@ def load_candidates(
 ) -> list[CandidateOffer]:
     """The offers an evaluation can use: those contracted by a municipality in scope, and
     those that might be a PGB alternative near one (accept PGB, a fresh open figure)."""
-    contracts = select(Contract.offer_id).where(
-        Contract.kind == ContractKind.ZORG_IN_NATURA,
-        Contract.valid_from <= today,
-        or_(Contract.valid_to.is_(None), Contract.valid_to >= today),
-    )
+    contracts = select(Contract.offer_id).where(Contract.in_force(today))
     schools = Offer.kind == OfferKind.SPECIAL_EDUCATION
     if municipalities is not None:
         codes = sorted(point.code for point in municipalities)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from directory.enums import DayProgrammeType, OfferKind, SchoolType
@@ -204,8 +204,7 @@ def _contracts(session: Session, offer_ids: list[int], today: date) -> dict[int,
     rows = session.execute(
         select(Contract.offer_id, Contract.municipality_code).where(
             Contract.offer_id.in_(offer_ids),
-            Contract.valid_from <= today,
-            or_(Contract.valid_to.is_(None), Contract.valid_to >= today),
+            Contract.in_force(today),
         )
     )
     result: dict[int, set[str]] = defaultdict(set)

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from directory.listing import (
+    contracting_municipalities,
     current_municipalities,
     ijw_category_names,
     municipality_names,
@@ -332,13 +333,6 @@ async def offer(request: Request) -> Response:
         if own:
             codes.add(own)
         ijw = ijw_category_names(session)
-        today = now.date()
-        live_contracts = [
-            contract
-            for contract in view.contracts
-            if contract.valid_from <= today
-            and (contract.valid_to is None or contract.valid_to >= today)
-        ]
         recent = [
             (
                 report.measured_at,
@@ -368,7 +362,7 @@ async def offer(request: Request) -> Response:
                 for scope, report in view.current
             ],
             "measures": {report.measure.value for _, report in view.current},
-            "contracted_by": sorted({contract.municipality_code for contract in live_contracts}),
+            "contracted_by": contracting_municipalities(session, offer_id, now.date()),
             "names": municipality_names(session, codes),
             "ijw_names": ijw,
             "chart": page_views.wait_chart(recent, lang),
