@@ -36,7 +36,7 @@ from providers.keys import SCOPES, create_key, revoke_key
 from search.backend import SearchUnavailableError
 from search.meili import MeiliBackend
 from search.service import Search, make_search
-from sync.relay import RelayThread, rebuild_index, repair_drift
+from sync.relay import RelayThread, rebuild_index, repair_drifts
 from sync.scheduler import make_scheduler
 from web.app import create_app
 
@@ -201,12 +201,14 @@ def worker() -> None:
 def _repair_indexes(factory: sessionmaker[Session], search: Search) -> None:
     """Repair any index that does not match the catalogue (after `generate`, an upgrade
     that added the index, or a lost write) before serving; the relay keeps it so."""
-    for backend in search.backends:
-        try:
-            if repaired := repair_drift(factory, backend, datetime.now(UTC)):
-                console.print(f"Search index {backend.name}: {repaired} documents repaired.")
-        except SearchUnavailableError as error:
-            console.print(f"Search index {backend.name} is unavailable: {error}", markup=False)
+    outcomes = repair_drifts(factory, search.backends, datetime.now(UTC))
+    for backend, outcome in zip(search.backends, outcomes, strict=True):
+        if isinstance(outcome, SearchUnavailableError):
+            console.print(f"Search index {backend.name} is unavailable: {outcome}", markup=False)
+        elif isinstance(outcome, Exception):
+            raise outcome
+        elif outcome:
+            console.print(f"Search index {backend.name}: {outcome} documents repaired.")
 
 
 @main.command()

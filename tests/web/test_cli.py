@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import uvicorn
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -186,3 +187,21 @@ def test_watch_alerts_without_an_organisation_are_refused(database: str) -> None
     assert "watch.alert" in refused.output
     assert "--org" in refused.output
     assert count(database, WebhookSubscription) == 0
+
+
+def test_serve_repairs_a_search_index_that_lags_the_catalogue_before_it_listens(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["generate", "--offers", "30"]).exit_code == 0
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_options: served.append(app))
+    result = runner.invoke(main, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert "30 documents repaired" in result.output
+    assert served
+    engine = make_engine(database)
+    index = SqlIndex(make_session_factory(engine), text_mode="fts")
+    found = index.search(SearchQuery(q="synthetisch", per_page=1), datetime.now(UTC))
+    engine.dispose()
+    assert found.total == 30
