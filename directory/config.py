@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from directory.rules import Norm
+from directory.catalogue.rules import Norm
 
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_VALIDITY = timedelta(days=31)

@@ -1,4 +1,5 @@
-"""The tables of the database search index (`search.sqlindex`), in the main database.
+"""The tables of search: the index outbox (what the relay has still to carry to the
+indexes) and the database search index (`search.sqlindex`), in the main database.
 
 One `search_document` row per offer holds the fields of a `search.documents.SearchDocument`
 (plus its digest); its text, as given and normalised, is in `search_document_text`, and the
@@ -13,10 +14,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.db import Base, UTCDateTime
+from directory.db import Base, UTCDateTime, utcnow
 
 FTS_TABLE = "search_text"
 # The two columns of `search_text`; relevance puts a match in the name above one elsewhere.
@@ -110,3 +121,26 @@ class IndexState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token: Mapped[str] = mapped_column(String(32))
+
+
+class IndexOutbox(Base):
+    """A change the search index has still to see, written in the same transaction."""
+
+    __tablename__ = "index_outbox"
+    __table_args__ = (
+        CheckConstraint("operation IN ('upsert', 'delete')", name="operation"),
+        Index(
+            "ix_index_outbox_pending",
+            "id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(Integer)  # no FK: deletions must still be sent
+    operation: Mapped[str] = mapped_column(String(10))  # upsert | delete
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

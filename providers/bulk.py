@@ -27,10 +27,11 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory.accounts.models import ApiClient, IdempotencyRecord
+from directory.catalogue.models import Offer
+from directory.catalogue.rules import availability_scope
+from directory.catalogue.service import AvailabilityInput, apply_reports, check_reports, lock_offers
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
-from directory.models import ApiClient, IdempotencyRecord, Offer
-from directory.rules import availability_scope
-from directory.service import AvailabilityInput, apply_reports, check_reports, lock_offers
 from providers.schemas import (
     MAX_BULK_ROWS,
     BulkReport,

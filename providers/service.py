@@ -13,10 +13,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
-from directory.geo import find_place
-from directory.models import (
-    ApiClient,
+from directory.accounts.models import ApiClient
+from directory.catalogue.models import (
     AuditEvent,
     AvailabilityReport,
     Location,
@@ -24,14 +22,16 @@ from directory.models import (
     WaitlistEntry,
     offer_location,
 )
-from directory.reference.models import Municipality
-from directory.service import (
+from directory.catalogue.service import (
     AvailabilityInput,
     Reporter,
     queue_index,
     record_availability,
     write_audit,
 )
+from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
+from directory.geo import find_place
+from directory.reference.models import Municipality
 from providers.schemas import (
     AvailabilityFields,
     LocationFields,

@@ -18,9 +18,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from directory.accounts.models import ApiClient
+from directory.catalogue.models import Offer, Organisation, WaitlistEntry
+from directory.catalogue.service import write_audit
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
-from directory.models import ApiClient, Offer, Organisation, WaitlistEntry
-from directory.service import write_audit
 from providers.schemas import WaitlistEntryIn, WaitlistIn, WaitlistOffer, WaitlistPosition
 from providers.service import own_offer, reporter_for
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from directory.config import Settings
-from directory.generate import catalogue_of_size
+from directory.devdata.generate import catalogue_of_size
 from sync.relay import rebuild_index
 from web.app import create_app
 

@@ -28,14 +28,14 @@ import httpx2
 from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
+from directory.accounts.keys import create_key
+from directory.catalogue.models import Offer
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory, unit_of_work
-from directory.generate import generate_catalogue
+from directory.devdata.generate import generate_catalogue
 from directory.migrate import upgrade
-from directory.models import Offer
 from directory.reference import load_reference_data
 from providers.bulk import CSV_COLUMNS
-from providers.keys import create_key
 from web.app import create_app
 
 URL_VARIABLE = "BENCH_PROVIDER_API_DATABASE_URL"

@@ -23,11 +23,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Offer
+from directory.catalogue.service import AvailabilityInput, Reporter, record_availability
 from directory.db import unit_of_work
+from directory.devdata.generate import catalogue_of_size
 from directory.enums import AvailabilityStatus, OfferKind
-from directory.generate import catalogue_of_size
-from directory.models import Offer
-from directory.service import AvailabilityInput, Reporter, record_availability
 from search.backend import SearchBackend
 from search.meili import MeiliBackend
 from search.query import Point, SearchQuery, Sort

@@ -8,7 +8,7 @@ with `--offers` offers over every loaded municipality), then measures, in-proces
 - **full, again**: the same evaluation once the signals exist (the periodic job's usual
   case: nothing or little changes);
 - **incremental**: one provider report for a contracted offer is committed, then the
-  change job (`sync.scheduler.evaluate_changes`: read the feeds past the stored mark,
+  change job (`sync.runner.evaluate_changes`: read the feeds past the stored mark,
   find the touched pairs, evaluate them, store the mark) is timed.
 
 Each figure is taken `--runs` times; the table shows every run and the median of the wall
@@ -32,15 +32,17 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Contract, Offer
+from directory.catalogue.service import AvailabilityInput, Reporter, record_availability
 from directory.config import DEFAULT_VALIDITY, Settings
 from directory.db import unit_of_work
+from directory.devdata.generate import catalogue_of_size
 from directory.enums import AvailabilityStatus, WaitMeasure
-from directory.generate import catalogue_of_size
-from directory.jobs import ChangeMark, Notification
-from directory.models import Contract, Offer, Signal, SignalTransition
+from directory.jobs import ChangeMark
+from directory.notifications.models import Notification
 from directory.reference.models import Municipality
-from directory.service import AvailabilityInput, Reporter, record_availability
-from sync.scheduler import ChangeRun, evaluate_all_signals, evaluate_changes
+from directory.signals.models import Signal, SignalTransition
+from sync.runner import ChangeRun, evaluate_all_signals, evaluate_changes
 
 SETTINGS = Settings(_env_file=None)
 TARGET_FULL_S = 5.0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the pages' styles (NL Design System: Utrecht components and design tokens),
-# pinned in web/assets/package-lock.json; web/assets.py bundles the parts the pages use.
+# pinned in web/assets/package-lock.json; web/pages/assets.py bundles the parts the pages use.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

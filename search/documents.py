@@ -19,8 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from directory.enums import DayProgrammeType, OfferKind, SchoolType
-from directory.models import (
+from directory.catalogue.models import (
     AvailabilityReport,
     Contract,
     CurrentAvailability,
@@ -29,9 +28,10 @@ from directory.models import (
     Organisation,
     offer_location,
 )
+from directory.catalogue.rules import ScopedFigures, headline
+from directory.catalogue.service import scoped_figures
+from directory.enums import DayProgrammeType, OfferKind, SchoolType
 from directory.reference.models import Cluster, IjwCategory, Municipality
-from directory.rules import ScopedFigures, headline
-from directory.service import scoped_figures
 
 CHUNK = 500
 

@@ -13,9 +13,9 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from directory.catalogue.models import Location
 from directory.errors import InvalidDataError, InvalidParam
 from directory.geo import find_place
-from directory.models import Location
 from search.query import Point
 
 COORDINATES = re.compile(r"^\s*(-?[0-9]{1,2}(?:\.[0-9]+)?)\s*,\s*(-?[0-9]{1,3}(?:\.[0-9]+)?)\s*$")

@@ -29,21 +29,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from directory.geo import distance_km
-from directory.jobs import ChangeMark
-from directory.models import (
+from directory.catalogue.models import (
     Contract,
-    IndexOutbox,
     Location,
     Offer,
     Organisation,
-    Signal,
     WaitingNorm,
     offer_location,
 )
+from directory.geo import distance_km
+from directory.jobs import ChangeMark
 from directory.reference.models import Municipality, swv_municipality
-from directory.signal_inputs import CHUNK, is_category, offer_categories
-from directory.signals import signal_kind
+from directory.search_index import IndexOutbox
+from directory.signals.inputs import CHUNK, is_category, offer_categories
+from directory.signals.models import Signal
+from directory.signals.rules import signal_kind
 
 GAP_RUNS = 12  # how many runs an id skipped below the mark is looked for again
 MAX_GAPS = 1_000

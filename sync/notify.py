@@ -3,7 +3,7 @@
 `send_due_notifications` claims due rows in one short transaction, sends each one outside
 any transaction (a slow receiver never holds a database lock), and records each outcome in
 its own short transaction: sent, or tried again later on the schedule of
-`directory.notifications.next_attempt`, or dead after `MAX_ATTEMPTS`. Delivery is
+`directory.notifications.service.next_attempt`, or dead after `MAX_ATTEMPTS`. Delivery is
 at-least-once: a process that dies between sending and recording sends that row again, so
 receivers should ignore a delivery id they have seen.
 
@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.db import unit_of_work
-from directory.jobs import Notification, WebhookSubscription
-from directory.notifications import DEAD, MAX_ATTEMPTS, PENDING, SENT, next_attempt
+from directory.notifications.models import Notification, WebhookSubscription
+from directory.notifications.service import DEAD, MAX_ATTEMPTS, PENDING, SENT, next_attempt
 
 log = logging.getLogger(__name__)
 

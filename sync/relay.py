@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.db import unit_of_work
-from directory.models import IndexOutbox
+from directory.search_index import IndexOutbox
 from search.backend import SearchBackend, SearchUnavailableError
 from search.documents import (
     SearchDocument,

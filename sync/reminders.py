@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from directory.jobs import Notification
-from directory.models import (
+from directory.catalogue.models import (
     AvailabilityReport,
     Contract,
     CurrentAvailability,
@@ -24,6 +23,7 @@ from directory.models import (
     Organisation,
     offer_location,
 )
+from directory.notifications.models import Notification
 
 REMINDER_EVENT = "freshness_reminder"
 

@@ -1,5 +1,5 @@
 """The `evaluate-watches` job: run each watch's saved search, decide which events hold
-(`directory.watches`), and record alerts once per episode (`directory.watches_service`).
+(`directory.watches.rules`), and record alerts once per episode (`directory.watches.service`).
 
 A watch's search runs through the configured search backend as `GET /api/v1/offers`
 would answer it now (sorted by wait, at most `MAX_MATCHES` offers), so a professional is
@@ -25,13 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.rules import Norm, NormRow, resolve_norm
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.enums import OfferKind
-from directory.models import Signal, Watch
-from directory.rules import Norm, NormRow, resolve_norm
-from directory.signal_inputs import load_municipalities, load_norms, offer_categories
-from directory.watches import (
+from directory.signals.inputs import load_municipalities, load_norms, offer_categories
+from directory.signals.models import Signal
+from directory.watches.models import Watch
+from directory.watches.rules import (
     CategoryScope,
     MatchedOffer,
     OpenSignal,
@@ -39,7 +40,7 @@ from directory.watches import (
     coarse_point,
     holding_events,
 )
-from directory.watches_service import WatchEvaluation, record_watch_evaluations
+from directory.watches.service import WatchEvaluation, record_watch_evaluations
 from search.query import MAX_PER_PAGE, Point, SearchQuery, Sort
 from search.service import Search
 
@@ -54,7 +55,7 @@ MAX_MATCHES = 500  # per watch: the shortest waits first
 def search_json(query: SearchQuery, near: str | None) -> dict[str, Any]:
     """A validated search as a watch keeps it: the `GET /api/v1/offers` parameters that
     were given (sort and paging left out), with `near` and the point it meant kept no finer
-    than needed (a postcode as PC4, coordinates to ~1 km: `directory.watches.coarse_near`)."""
+    than needed (a postcode as PC4, coordinates to ~1 km: `directory.watches.rules.coarse_near`)."""
     data: dict[str, Any] = {
         "q": query.q or None,
         "kind": [kind.value for kind in query.kinds],

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directory.catalogue.models import Contract, Location, Offer, Organisation
+from directory.catalogue.service import AvailabilityInput, Reporter, record_availability
 from directory.config import DEFAULT_VALIDITY
 from directory.enums import AvailabilityStatus, OfferKind, OrganisationKind, WaitMeasure
-from directory.models import Contract, Location, Offer, Organisation
-from directory.service import AvailabilityInput, Reporter, record_availability
 
 _numbers = count(1)
 

@@ -16,16 +16,22 @@ from starlette.routing import Route
 
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory
-from providers import bulk_routes, waitlist_routes
-from providers import routes as provider_routes
-from providers.ratelimit import RateLimiter
 from search.service import make_search
 from sync.relay import RelayThread
-from sync.scheduler import make_scheduler
-from web import api_docs, health, openapi, pages, public_api, signals_api, watches_api
-from web.assets import build_style_sheet
-from web.problems import EXCEPTION_HANDLERS
-from web.security import SecurityHeaders
+from sync.runner import make_scheduler
+from web.api import docs as api_docs
+from web.api import health, openapi
+from web.api import public as public_api
+from web.api import signals as signals_api
+from web.api import watches as watches_api
+from web.api.provider import bulk as bulk_routes
+from web.api.provider import offers as provider_routes
+from web.api.provider import waitlist as waitlist_routes
+from web.kit.problems import EXCEPTION_HANDLERS
+from web.kit.ratelimit import RateLimiter
+from web.kit.security import SecurityHeaders
+from web.pages.assets import build_style_sheet
+from web.pages.parents import routes as pages
 
 
 def utc_now() -> datetime:

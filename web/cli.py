@@ -21,23 +21,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.accounts.keys import SCOPES, create_key, revoke_key
+from directory.catalogue.service import count_offers
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory, unit_of_work
-from directory.demo import load_demo, refresh_demo
+from directory.devdata.demo import load_demo, refresh_demo
+from directory.devdata.generate import generate_catalogue
+from directory.devdata.synthetic import DEFAULT_SEED
 from directory.errors import DirectoryError
-from directory.generate import generate_catalogue
 from directory.migrate import upgrade
-from directory.notifications import register_webhook
+from directory.notifications.service import register_webhook
 from directory.reference import import_municipalities, load_reference_data
-from directory.service import count_offers
-from directory.signal_service import EvaluationSummary, evaluate_as_configured
-from directory.synthetic import DEFAULT_SEED
-from providers.keys import SCOPES, create_key, revoke_key
+from directory.signals.service import EvaluationSummary, evaluate_as_configured
 from search.backend import SearchUnavailableError
 from search.meili import MeiliBackend
 from search.service import Search, make_search
 from sync.relay import RelayThread, rebuild_index, repair_drifts
-from sync.scheduler import make_scheduler
+from sync.runner import make_scheduler
 from web.app import create_app
 
 console = Console(stderr=True)

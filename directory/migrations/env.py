@@ -5,14 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import directory.jobs
-import directory.models
-import directory.reference.models  # noqa: F401
-from directory.db import Base, make_engine
+from directory.db import make_engine
 from directory.search_index import autogenerate_includes
+from directory.tables import METADATA
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 
 def run_migrations_online() -> None:

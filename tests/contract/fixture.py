@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Contract
 from directory.enums import (
     AvailabilityStatus,
     DayProgrammeType,
@@ -39,7 +40,6 @@ from directory.enums import (
     SchoolType,
 )
 from directory.geo import find_place
-from directory.models import Contract
 from directory.reference.models import Municipality
 from search.backend import SearchBackend
 from search.documents import SearchDocument, build_documents

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
-from directory.models import Organisation
+from directory.catalogue.models import Organisation
 from tests.factories import create_organisation
 
 AMSTERDAM_WINTER = timezone(timedelta(hours=1))

@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory, unit_of_work
-from directory.demo import load_demo
+from directory.devdata.demo import load_demo
 from directory.migrate import upgrade
 from directory.reference import load_reference_data
-from directory.signal_service import evaluate_as_configured
+from directory.signals.service import evaluate_as_configured
 from sync.relay import rebuild_index
 from web.app import create_app
 

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import func, select
 
+from directory.catalogue.models import Offer, WaitlistEntry
 from directory.db import unit_of_work
-from directory.models import Offer, WaitlistEntry
 from providers.waitlist import hash_reference, normalise_reference
 from tests.e2e.live import DESKTOP, MOBILE, LiveServer
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import urllib.request
 
+from directory.catalogue.service import count_offers
 from directory.db import unit_of_work
-from directory.service import count_offers
 from tests.e2e.live import LiveServer
 
 

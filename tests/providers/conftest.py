@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from directory.accounts.keys import SCOPES, create_key
+from directory.catalogue.models import Location, Offer, Organisation
 from directory.config import Settings
 from directory.enums import OfferKind, OrganisationKind
-from directory.models import Location, Offer, Organisation
-from providers.keys import SCOPES, create_key
 from tests.factories import create_location, create_offer, create_organisation
 from web.app import create_app
 

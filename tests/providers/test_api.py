@@ -6,15 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from directory.models import (
-    ApiClient,
-    AuditEvent,
-    AvailabilityReport,
-    IndexOutbox,
-    Location,
-    Offer,
-)
-from providers.keys import revoke_key
+from directory.accounts.keys import revoke_key
+from directory.accounts.models import ApiClient
+from directory.catalogue.models import AuditEvent, AvailabilityReport, Location, Offer
+from directory.search_index import IndexOutbox
 from tests.http import assert_problem
 from tests.providers.conftest import Provider, create_provider
 

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from directory.catalogue.models import AuditEvent, AvailabilityReport, CurrentAvailability
 from directory.config import Settings
-from directory.models import AuditEvent, AvailabilityReport, CurrentAvailability, IndexOutbox
+from directory.search_index import IndexOutbox
 from providers import bulk
 from tests.factories import create_offer
 from tests.http import assert_problem

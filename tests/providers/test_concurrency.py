@@ -14,20 +14,20 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from directory.config import Settings
-from directory.db import make_session_factory, unit_of_work
-from directory.models import (
-    ApiClient,
+from directory.accounts.models import ApiClient
+from directory.catalogue.models import (
     AuditEvent,
     AvailabilityReport,
     CurrentAvailability,
-    IndexOutbox,
     Location,
     Offer,
     Organisation,
     WaitlistEntry,
     offer_location,
 )
+from directory.config import Settings
+from directory.db import make_session_factory, unit_of_work
+from directory.search_index import IndexOutbox
 from providers.waitlist import hash_reference
 from tests.providers.conftest import Provider, create_provider
 

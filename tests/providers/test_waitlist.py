@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from directory.catalogue.models import AuditEvent, WaitlistEntry
 from directory.db import Base
-from directory.models import AuditEvent, WaitlistEntry
 from providers import waitlist
 from providers.schemas import WaitlistEntryIn
 from providers.waitlist import (

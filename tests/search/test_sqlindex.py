@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Offer
 from directory.enums import AvailabilityStatus, DayProgrammeType, OfferKind, SchoolType
 from directory.geo import distance_km
-from directory.models import Offer
 from search import sqlfilters
 from search.backend import Fingerprint, fingerprint
 from search.documents import SearchDocument, build_documents, document_digest, index_checksum

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.config import Settings
 from directory.jobs import JobRunRecord
 from sync.job_runs import RECORD_EVERY, job_health, should_record
-from sync.scheduler import (
+from sync.runner import (
     EVALUATE_CHANGES,
     EVALUATE_SIGNALS,
     EVALUATE_WATCHES,

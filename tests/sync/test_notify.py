@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.db import unit_of_work
-from directory.demo import load_demo
-from directory.jobs import Notification, WebhookSubscription
-from directory.notifications import MAX_ATTEMPTS, next_attempt, queue_notification
-from directory.signal_service import evaluate_as_configured
+from directory.devdata.demo import load_demo
+from directory.notifications.models import Notification, WebhookSubscription
+from directory.notifications.service import MAX_ATTEMPTS, next_attempt, queue_notification
+from directory.signals.service import evaluate_as_configured
 from sync.notify import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.db import unit_of_work
-from directory.models import IndexOutbox
+from directory.search_index import IndexOutbox
 from search.backend import SearchUnavailableError, fingerprint
 from search.documents import SearchDocument, build_documents, document_digest
 from search.query import SearchQuery

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Offer
 from directory.config import Settings
-from directory.jobs import Notification
-from directory.models import Offer
+from directory.notifications.models import Notification
 from sync.reminders import organisations_with_expired_figures, queue_freshness_reminders
-from sync.scheduler import send_freshness_reminders
+from sync.runner import send_freshness_reminders
 from tests.factories import (
     create_contract,
     create_location,

@@ -7,21 +7,22 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.models import Offer, Organisation
+from directory.catalogue.service import queue_index
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.enums import AvailabilityStatus, OrganisationKind
-from directory.jobs import Notification, WebhookSubscription
-from directory.models import Offer, Organisation, Watch, WatchAlert
-from directory.notifications import WATCH_ALERT_EVENT, add_organisation_webhook
-from directory.service import queue_index
-from directory.watches_service import WatchInput, create_watch
+from directory.notifications.models import Notification, WebhookSubscription
+from directory.notifications.service import WATCH_ALERT_EVENT, add_organisation_webhook
+from directory.watches.models import Watch, WatchAlert
+from directory.watches.service import WatchInput, create_watch
 from search.backend import SearchUnavailableError
 from search.query import Point, SearchQuery, SearchResult
 from search.service import Search
 from search.sqlindex import SqlIndex
 from sync import watches as sync_watches
 from sync.relay import relay_once
-from sync.scheduler import evaluate_all_signals
+from sync.runner import evaluate_all_signals
 from sync.watches import WatchRun, evaluate_watches, search_json, search_query
 from tests.factories import (
     create_contract,

@@ -7,12 +7,14 @@ import uvicorn
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from directory.accounts.keys import hash_key
+from directory.accounts.models import ApiClient
+from directory.catalogue.models import Offer
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory
-from directory.jobs import OrganisationWebhook, WebhookSubscription
-from directory.models import ApiClient, Offer, Signal
+from directory.notifications.models import OrganisationWebhook, WebhookSubscription
 from directory.reference.models import Municipality
-from providers.keys import hash_key
+from directory.signals.models import Signal
 from search.query import SearchQuery
 from search.sqlindex import SqlIndex
 from web.cli import main

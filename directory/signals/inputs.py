@@ -1,0 +1,417 @@
+"""What a signal evaluation reads from the catalogue, in a few bulk queries: municipalities
+with their regions, norms, and the candidate offers of each category with their headline
+figure, contract terms, coordinates and tariffs (`directory.signals.rules.CandidateOffer`)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from directory.catalogue.models import (
+    AvailabilityReport,
+    Contract,
+    CurrentAvailability,
+    Location,
+    Offer,
+    Organisation,
+    WaitingNorm,
+    offer_location,
+)
+from directory.catalogue.rules import Figures, NormRow, ScopedFigures, category_key, headline
+from directory.enums import (
+    AvailabilityStatus,
+    DayProgrammeType,
+    OfferKind,
+    SchoolType,
+)
+from directory.reference.models import Municipality, swv_municipality
+from directory.signals.rules import CandidateOffer, ContractTerm, MunicipalityPoint
+
+KM_PER_DEGREE = 111.19  # of latitude, on the sphere geo.distance_km uses
+BOX_MARGIN = 1.1  # bounding boxes a little wide, so they never cut off a near offer
+# Beyond this many municipalities one bounding box around all of them is cheaper in SQL.
+MAX_BOXES = 20
+MAX_LISTED = 20_000
+CHUNK = 500  # ids bound per statement, well under SQLite's limit
+IJW_CODES = frozenset(str(code) for code in range(40, 56))
+# Jeugdreclassering and jeugdbescherming are ordered by a court, landelijk ingekochte zorg
+# is bought nationally: no municipality's waiting gap, no PGB route.
+SKIPPED_IJW_CATEGORIES = (47, 48, 55)
+SKIPPED_CATEGORIES = frozenset(f"ijw:{code}" for code in SKIPPED_IJW_CATEGORIES)
+
+
+def category_condition(category: str) -> ColumnElement[bool]:
+    """The offers of a category key (see `rules.category_key`); ValueError when unknown."""
+    family, _, rest = category.partition(":")
+    if family == "ijw" and rest in IJW_CODES:
+        return and_(Offer.kind == OfferKind.YOUTH_CARE, Offer.ijw_category == int(rest))
+    if family == "day_programme":
+        programme = DayProgrammeType(rest)
+        return and_(Offer.kind == OfferKind.DAY_PROGRAMME, Offer.day_programme_type == programme)
+    if family == "education":
+        if rest == "sbo":
+            return Offer.school_type == SchoolType.SBO
+        cluster, _, school_type = rest.partition(":")
+        number = cluster.removeprefix("cluster-")
+        if (
+            cluster.startswith("cluster-")
+            and number in {"1", "2", "3", "4"}
+            and school_type in (SchoolType.SO, SchoolType.VSO)
+        ):
+            return and_(Offer.cluster == int(number), Offer.school_type == SchoolType(school_type))
+    raise ValueError(f"unknown category {category!r}")
+
+
+def is_category(category: str) -> bool:
+    """Whether `category` is a category key signals can be about."""
+    try:
+        category_condition(category)
+    except ValueError:
+        return False
+    return True
+
+
+# --- evaluation -----------------------------------------------------------------------
+
+
+class NearbyOffers:
+    """Offers in square cells of about the search radius, to find the near ones fast."""
+
+    def __init__(self, radius_km: float) -> None:
+        self.radius_km = radius_km
+        self.step = max(radius_km, 1.0) / KM_PER_DEGREE  # degrees per cell, both axes
+        self.cells: dict[tuple[int, int], list[CandidateOffer]] = defaultdict(list)
+
+    def add(self, offer: CandidateOffer, lat: float, lon: float) -> None:
+        self.cells[(math.floor(lat / self.step), math.floor(lon / self.step))].append(offer)
+
+    def around(self, lat: float, lon: float) -> list[CandidateOffer]:
+        """Every offer within the radius of (lat, lon), and some beyond it."""
+        south, north, west, east = bounding_box(lat, lon, self.radius_km)
+        found: list[CandidateOffer] = []
+        for row in range(math.floor(south / self.step), math.floor(north / self.step) + 1):
+            for column in range(math.floor(west / self.step), math.floor(east / self.step) + 1):
+                found.extend(self.cells.get((row, column), ()))
+        return found
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) in degrees, holding every point within the radius."""
+    half_lat = radius_km * BOX_MARGIN / KM_PER_DEGREE
+    widest = math.cos(math.radians(min(89.0, abs(lat) + half_lat)))
+    half_lon = min(180.0, half_lat / widest)
+    return lat - half_lat, lat + half_lat, lon - half_lon, lon + half_lon
+
+
+# --- loading --------------------------------------------------------------------------
+
+
+def load_municipalities(
+    session: Session,
+) -> tuple[dict[str, MunicipalityPoint], dict[str, str | None]]:
+    points: dict[str, MunicipalityPoint] = {}
+    regions: dict[str, str | None] = {}
+    query = select(
+        Municipality.code, Municipality.jeugdregio_code, Municipality.lat, Municipality.lon
+    )
+    for code, region, lat, lon in session.execute(query):
+        points[code] = MunicipalityPoint(code, lat, lon)
+        regions[code] = region
+    return points, regions
+
+
+def load_norms(session: Session) -> dict[str, list[NormRow]]:
+    norms: dict[str, list[NormRow]] = defaultdict(list)
+    query = select(
+        WaitingNorm.category,
+        WaitingNorm.municipality_code,
+        WaitingNorm.jeugdregio_code,
+        WaitingNorm.intake_weeks,
+        WaitingNorm.treatment_weeks,
+    )
+    for row in session.execute(query):
+        norms[row.category].append(NormRow(*row))
+    return norms
+
+
+def category_of(offer: Any) -> str | None:
+    """The category key (`rules.category_key`) of an offer or a row with its columns; None
+    when the offer lacks what its key needs (it then has no norm and no signal)."""
+    try:
+        return category_key(
+            offer.kind,
+            ijw_category=offer.ijw_category,
+            day_programme_type=offer.day_programme_type,
+            cluster=offer.cluster,
+            school_type=offer.school_type,
+        )
+    except ValueError:
+        return None
+
+
+def offer_categories(session: Session, offer_ids: Iterable[int]) -> dict[int, str]:
+    """The category key of each offer that has one (see `category_of`)."""
+    ids = sorted(set(offer_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(
+                Offer.id,
+                Offer.kind,
+                Offer.ijw_category,
+                Offer.day_programme_type,
+                Offer.cluster,
+                Offer.school_type,
+            ).where(Offer.id.in_(ids[start : start + CHUNK]))
+        ):
+            category = category_of(row)
+            if category is not None:
+                found[row.id] = category
+    return found
+
+
+def load_candidates(
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    municipalities: list[MunicipalityPoint] | None,
+    categories: Collection[str] | None,
+    max_distance_km: float,
+) -> list[CandidateOffer]:
+    """The offers an evaluation can use: those contracted by a municipality in scope, and
+    those that might be a PGB alternative near one (accept PGB, a fresh open figure)."""
+    contracts = select(Contract.offer_id).where(Contract.in_force(today))
+    schools = Offer.kind == OfferKind.SPECIAL_EDUCATION
+    if municipalities is not None:
+        codes = sorted(point.code for point in municipalities)
+        contracts = contracts.where(Contract.municipality_code.in_(codes))
+        schools = and_(schools, or_(_located_in(codes), _swv_covers(codes)))
+    fresh = (
+        select(CurrentAvailability.offer_id)
+        .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
+        .where(
+            CurrentAvailability.offer_id == Offer.id,
+            AvailabilityReport.valid_until > now,
+            AvailabilityReport.status != AvailabilityStatus.CLOSED,
+        )
+    )
+    pgb = and_(
+        Offer.accepts_pgb.is_(True), Offer.kind != OfferKind.SPECIAL_EDUCATION, exists(fresh)
+    )
+    if municipalities is not None:
+        pgb = and_(pgb, _near_any(municipalities, max_distance_km))
+    wanted = select(Offer.id).where(
+        Offer.deleted_at.is_(None),
+        or_(Offer.ijw_category.is_(None), Offer.ijw_category.not_in(SKIPPED_IJW_CATEGORIES)),
+        or_(Offer.id.in_(contracts), schools, pgb),
+    )
+    if categories is not None:
+        wanted = wanted.where(or_(*(category_condition(c) for c in sorted(categories))))
+    found = list(session.scalars(wanted))
+    # An incremental run names its few offers (in chunks); a full run selects them again in
+    # each query below, which is cheaper than binding tens of thousands of ids.
+    batches: list[Any] = (
+        [found[i : i + CHUNK] for i in range(0, len(found), CHUNK)]
+        if len(found) <= MAX_LISTED
+        else [wanted]
+    )
+
+    # Plain column rows: through the connection they skip the ORM's row loading, which
+    # costs about a second at 100,000 offers and gives nothing here.
+    connection = session.connection()
+
+    def each(build: Callable[[Any], Any]) -> Iterator[Any]:
+        for ids in batches:
+            yield from connection.execute(build(ids)).all()
+
+    figures: dict[int, list[ScopedFigures]] = defaultdict(list)
+    report = AvailabilityReport
+    for offer_id, scope, status, places, intake, treatment, measured, valid in each(
+        lambda ids: (
+            select(
+                CurrentAvailability.offer_id,
+                CurrentAvailability.scope,
+                report.status,
+                report.open_places,
+                report.intake_wait_weeks,
+                report.treatment_wait_weeks,
+                report.measured_at,
+                report.valid_until,
+            )
+            .join(report, report.id == CurrentAvailability.report_id)
+            .where(CurrentAvailability.offer_id.in_(ids))
+        )
+    ):
+        figures[offer_id].append(
+            ScopedFigures(scope, status, places, intake, treatment, measured, valid)
+        )
+    terms: dict[int, list[ContractTerm]] = defaultdict(list)
+    for offer_id, code, kind, valid_from, valid_to in each(
+        lambda ids: select(
+            Contract.offer_id,
+            Contract.municipality_code,
+            Contract.kind,
+            Contract.valid_from,
+            Contract.valid_to,
+        ).where(Contract.offer_id.in_(ids))
+    ):
+        terms[offer_id].append(ContractTerm(code, valid_from, valid_to, kind))
+    main: dict[int, tuple[float | None, float | None]] = {}
+    located: dict[int, set[str]] = defaultdict(set)
+    for offer_id, code, lat, lon in each(
+        lambda ids: (
+            select(
+                offer_location.c.offer_id, Location.municipality_code, Location.lat, Location.lon
+            )
+            .join(Location, Location.id == offer_location.c.location_id)
+            .where(offer_location.c.offer_id.in_(ids), Location.deleted_at.is_(None))
+            .order_by(offer_location.c.offer_id, Location.id)
+        )
+    ):
+        main.setdefault(offer_id, (lat, lon))  # the first location is the main one
+        located[offer_id].add(code)
+    for offer_id, code in each(
+        lambda ids: (
+            select(Offer.id, swv_municipality.c.municipality_code)
+            .join(Organisation, Organisation.id == Offer.organisation_id)
+            .join(swv_municipality, swv_municipality.c.swv_code == Organisation.swv_code)
+            .where(Offer.id.in_(ids), Offer.kind == OfferKind.SPECIAL_EDUCATION)
+        )
+    ):
+        located[offer_id].add(code)
+
+    candidates = []
+    for row in each(
+        lambda ids: select(
+            Offer.id,
+            Offer.kind,
+            Offer.ijw_category,
+            Offer.day_programme_type,
+            Offer.cluster,
+            Offer.school_type,
+            Offer.accepts_pgb,
+            Offer.tariff_cents,
+            Offer.tariff_unit,
+            Offer.min_age,
+            Offer.max_age,
+        ).where(Offer.id.in_(ids))
+    ):
+        lat, lon = main.get(row.id, (None, None))
+        candidates.append(
+            CandidateOffer(
+                offer_id=row.id,
+                category=category_key(
+                    row.kind,
+                    ijw_category=row.ijw_category,
+                    day_programme_type=row.day_programme_type,
+                    cluster=row.cluster,
+                    school_type=row.school_type,
+                ),
+                kind=row.kind,
+                figures=_figures(figures.get(row.id, []), now),
+                accepts_pgb=row.accepts_pgb,
+                tariff_cents=row.tariff_cents,
+                tariff_unit=row.tariff_unit,
+                lat=lat,
+                lon=lon,
+                min_age=row.min_age,
+                max_age=row.max_age,
+                contracts=_terms(row.kind, terms.get(row.id, []), located.get(row.id, set())),
+            )
+        )
+    return candidates
+
+
+def _terms(
+    kind: OfferKind, contracts: list[ContractTerm], municipalities: set[str]
+) -> tuple[ContractTerm, ...]:
+    """An offer's contracts; a school place also stands as contracted for the
+    municipalities where it is located or that its samenwerkingsverband covers."""
+    if kind is not OfferKind.SPECIAL_EDUCATION:
+        return tuple(contracts)
+    reachable = [ContractTerm(code, date.min) for code in sorted(municipalities)]
+    return (*contracts, *reachable)
+
+
+def _located_in(codes: list[str]) -> ColumnElement[bool]:
+    return exists(
+        select(offer_location.c.offer_id)
+        .join(Location, Location.id == offer_location.c.location_id)
+        .where(
+            offer_location.c.offer_id == Offer.id,
+            Location.deleted_at.is_(None),
+            Location.municipality_code.in_(codes),
+        )
+    )
+
+
+def _swv_covers(codes: list[str]) -> ColumnElement[bool]:
+    return exists(
+        select(Organisation.id)
+        .join(swv_municipality, swv_municipality.c.swv_code == Organisation.swv_code)
+        .where(
+            Organisation.id == Offer.organisation_id,
+            swv_municipality.c.municipality_code.in_(codes),
+        )
+    )
+
+
+def _near_any(points: Iterable[MunicipalityPoint], radius_km: float) -> ColumnElement[bool]:
+    """SQL: the offer has a location in the bounding box of one of the points."""
+    boxes = [
+        bounding_box(point.lat, point.lon, radius_km)
+        for point in points
+        if point.lat is not None and point.lon is not None
+    ]
+    if not boxes:
+        return false()
+    if len(boxes) > MAX_BOXES:
+        boxes = [
+            (
+                min(box[0] for box in boxes),
+                max(box[1] for box in boxes),
+                min(box[2] for box in boxes),
+                max(box[3] for box in boxes),
+            )
+        ]
+    located = (
+        select(offer_location.c.offer_id)
+        .join(Location, Location.id == offer_location.c.location_id)
+        .where(
+            offer_location.c.offer_id == Offer.id,
+            Location.deleted_at.is_(None),
+            or_(
+                *(
+                    and_(Location.lat.between(south, north), Location.lon.between(west, east))
+                    for south, north, west, east in boxes
+                )
+            ),
+        )
+    )
+    return exists(located)
+
+
+def _figures(scoped: list[ScopedFigures], now: datetime) -> Figures | None:
+    """The headline figure as the rule sees it. The headline keeps only the total wait,
+    so it is handed on as intake = total, treatment = 0: the rule looks at the total."""
+    top = headline(scoped, now)
+    if top is None:
+        return None
+    total = top.total_wait_weeks
+    return Figures(
+        top.status, top.open_places, total, None if total is None else 0, top.valid_until
+    )

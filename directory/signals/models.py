@@ -1,0 +1,73 @@
+"""The signals' tables: one row per (kind, municipality, category) gap and every
+transition it went through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.db import Base, UTCDateTime
+
+
+class Signal(Base):
+    """A gap for one municipality and category: no contracted offer can start within the
+    norm (a PGB-route signal, or for schools an education-gap signal).
+
+    One row per gap, kept for good: when the gap closes the row is resolved, when it comes
+    back the same row opens again. Every change of state is a `SignalTransition`, so how
+    long a gap was open can be answered. `evidence`, `alternatives` and the norm are those
+    of the latest evaluation that changed them (see `directory.signals.service`).
+    """
+
+    __tablename__ = "signal"
+    __table_args__ = (
+        UniqueConstraint("municipality_code", "category", "kind"),
+        CheckConstraint("kind IN ('pgb_route', 'education_gap')", name="kind"),
+        CheckConstraint("state IN ('open', 'resolved')", name="state"),
+        Index("ix_signal_state_municipality", "state", "municipality_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # directory.signals.rules.SignalKind
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    category: Mapped[str] = mapped_column(String(60))  # see directory.catalogue.rules.category_key
+    state: Mapped[str] = mapped_column(String(10))  # open | resolved
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)  # of the current or last episode
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason_code: Mapped[str] = mapped_column(String(40))
+    norm_intake_weeks: Mapped[int]
+    norm_treatment_weeks: Mapped[int]
+    norm_source: Mapped[str] = mapped_column(String(80))
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    alternatives_total: Mapped[int] = mapped_column(Integer, default=0)
+    # SHA-256 of what the row shows, so an unchanged evaluation writes nothing.
+    digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SignalTransition(Base):
+    """A signal opened or resolved, with the evidence that made it so. Append-only."""
+
+    __tablename__ = "signal_transition"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'resolved')", name="state"),
+        Index("ix_signal_transition_signal_at", "signal_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signal.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(10))  # the state it moved to
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,380 @@
+"""PGB-route and education-gap signals over the catalogue: evaluate, record, read.
+
+`evaluate_signals` loads what the pure rule (`directory.signals.rules.evaluate`) needs in a few
+bulk queries, evaluates every (municipality, category) pair in scope and keeps one `Signal`
+row per gap: opened when the gap appears, resolved when it closes, opened again when it
+comes back, with a `SignalTransition` for every change. Re-running changes nothing.
+Services only flush; the caller's unit of work commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from directory.catalogue.models import Offer
+from directory.catalogue.rules import Norm, resolve_norm
+from directory.config import Settings
+from directory.errors import InvalidDataError, InvalidParam, NotFoundError
+from directory.notifications.service import queue_signal_transitions
+from directory.signals.inputs import (
+    SKIPPED_CATEGORIES,
+    NearbyOffers,
+    is_category,
+    load_candidates,
+    load_municipalities,
+    load_norms,
+)
+from directory.signals.models import Signal, SignalTransition
+from directory.signals.rules import (
+    NO_CONTRACTED_OFFER,
+    CandidateOffer,
+    Evaluation,
+    evaluate,
+    in_force,
+    transition,
+)
+
+OPEN, RESOLVED = "open", "resolved"
+# The best alternatives (by wait, then distance) are kept; `alternatives_total` counts all.
+MAX_ALTERNATIVES = 25
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationSummary:
+    """What one evaluation did: pairs looked at and signals changed."""
+
+    evaluated: int  # (municipality, category) pairs with a contracted offer
+    opened: int  # new signals and ones that came back
+    resolved: int
+    updated: int  # open signals whose evidence or alternatives changed
+
+    def __add__(self, other: EvaluationSummary) -> EvaluationSummary:
+        return EvaluationSummary(
+            self.evaluated + other.evaluated,
+            self.opened + other.opened,
+            self.resolved + other.resolved,
+            self.updated + other.updated,
+        )
+
+
+# --- categories -----------------------------------------------------------------------
+
+
+def evaluate_signals(
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    default_norm: Norm,
+    max_distance_km: float,
+    municipalities: set[str] | None = None,
+    categories: set[str] | None = None,
+) -> EvaluationSummary:
+    """Evaluate every (municipality, category) pair that has a contracted offer, and open,
+    update or resolve its signal.
+
+    `municipalities` and `categories` restrict the work to pairs in both (None: all), so a
+    change can be re-evaluated alone. Pairs without any contracted offer are left out: the
+    rule counts them as open (`has_contracts=False`), but a sweep cannot tell a gap from a
+    category nobody there needs (see `directory.signals.rules`). A signal that was open for a pair
+    that has lost its last contract is resolved, since this sweep no longer vouches for it.
+
+    Municipalities do not buy school places: for education, the places "contracted" for M
+    are the schools located in M or whose samenwerkingsverband covers M (see `_terms`).
+    """
+    if categories is not None:
+        unknown = sorted(category for category in categories if not is_category(category))
+        if unknown:
+            raise InvalidDataError(
+                "unknown categories", [InvalidParam("category", c) for c in unknown]
+            )
+        categories = categories - SKIPPED_CATEGORIES
+        if not categories:
+            return EvaluationSummary(0, 0, 0, 0)
+    points, regions = load_municipalities(session)
+    scope = set(points) if municipalities is None else municipalities & set(points)
+    offers = load_candidates(
+        session,
+        now=now,
+        today=today,
+        municipalities=None if municipalities is None else [points[code] for code in scope],
+        categories=categories,
+        max_distance_km=max_distance_km,
+    )
+    contracted: dict[tuple[str, str], list[CandidateOffer]] = defaultdict(list)
+    near: dict[str, NearbyOffers] = defaultdict(lambda: NearbyOffers(max_distance_km))
+    for offer in offers:
+        for code in {term.municipality_code for term in offer.contracts if in_force(term, today)}:
+            if code in scope:
+                contracted[(code, offer.category)].append(offer)
+        if offer.accepts_pgb and offer.lat is not None and offer.lon is not None:
+            near[offer.category].add(offer, offer.lat, offer.lon)
+    norms = load_norms(session)
+    existing = _signals(session, municipalities, categories)
+
+    arguments: dict[str, Any] = {"now": now, "today": today, "max_distance_km": max_distance_km}
+    recorder = _Recorder(session, now)
+    for code, category in sorted(contracted.keys() | existing.keys()):
+        signal = existing.get((code, category))
+        chosen = contracted.get((code, category))
+        if not chosen:
+            if signal is not None and signal.state == OPEN:
+                recorder.withdraw(signal)
+            continue
+        point = points[code]
+        norm = resolve_norm(category, code, regions[code], norms.get(category, []), default_norm)
+        # The verdict depends on the contracted offers alone; alternatives are looked up
+        # only where there is a signal to show them on.
+        verdict = evaluate(point, category, chosen, norm, **arguments)
+        recorder.evaluated += 1
+        if not verdict.open and (signal is None or signal.state == RESOLVED):
+            continue
+        if verdict.kind == "pgb_route" and point.lat is not None and point.lon is not None:
+            ids = {offer.offer_id for offer in chosen}
+            others = [
+                offer
+                for offer in near[category].around(point.lat, point.lon)
+                if offer.offer_id not in ids
+            ]
+            verdict = evaluate(point, category, [*chosen, *others], norm, **arguments)
+        recorder.record(signal, verdict)
+    return recorder.finish()
+
+
+def evaluate_as_configured(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    municipalities: set[str] | None = None,
+    categories: set[str] | None = None,
+) -> EvaluationSummary:
+    """`evaluate_signals` with the deployment's norm and alternatives distance, on the
+    day `now` falls on."""
+    return evaluate_signals(
+        session,
+        now=now,
+        today=now.date(),
+        default_norm=settings.default_norm,
+        max_distance_km=settings.signal_max_distance_km,
+        municipalities=municipalities,
+        categories=categories,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    id: int
+    state: str
+    digest: str
+
+
+class _Recorder:
+    """Collects the changes of one evaluation and writes them in a few statements."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.new: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (row, snapshot)
+        self.changes: list[dict[str, Any]] = []
+        self.transitions: list[dict[str, Any]] = []
+        self.evaluated = self.opened = self.resolved = self.updated = 0
+
+    def record(self, signal: _Stored | None, verdict: Evaluation) -> None:
+        content = _content(verdict)
+        change = transition(None if signal is None else signal.state == OPEN, verdict)
+        if signal is None:  # transition() is "open": a closed pair without a row was skipped
+            row = {
+                "kind": verdict.kind,
+                "municipality_code": verdict.municipality_code,
+                "category": verdict.category,
+                "state": OPEN,
+                "opened_at": self.now,
+                "resolved_at": None,
+                "updated_at": self.now,
+                **content,
+            }
+            self.new.append((row, _snapshot(content)))
+            self.opened += 1
+        elif change == "open":
+            self._change(signal, content, state=OPEN, opened_at=self.now, resolved_at=None)
+            self.opened += 1
+        elif change == "resolve":
+            self._change(signal, content, state=RESOLVED, resolved_at=self.now)
+            self.resolved += 1
+        elif content["digest"] != signal.digest:
+            self.changes.append({"id": signal.id, "updated_at": self.now, **content})
+            self.updated += 1
+
+    def withdraw(self, signal: _Stored) -> None:
+        content = {"reason_code": NO_CONTRACTED_OFFER, "evidence": [], "alternatives": []}
+        self.changes.append(
+            {"id": signal.id, "state": RESOLVED, "resolved_at": self.now, "updated_at": self.now}
+        )
+        self.transitions.append(_transition(signal.id, RESOLVED, self.now, content))
+        self.resolved += 1
+
+    def _change(self, signal: _Stored, content: dict[str, Any], **fields: Any) -> None:
+        self.changes.append({"id": signal.id, "updated_at": self.now, **content, **fields})
+        self.transitions.append(
+            _transition(signal.id, fields["state"], self.now, _snapshot(content))
+        )
+
+    def finish(self) -> EvaluationSummary:
+        if self.new:
+            ids = self.session.scalars(
+                insert(Signal).returning(Signal.id, sort_by_parameter_order=True),
+                [row for row, _ in self.new],
+            ).all()
+            self.transitions += [
+                _transition(signal_id, OPEN, self.now, snapshot)
+                for signal_id, (_, snapshot) in zip(ids, self.new, strict=True)
+            ]
+        if self.changes:
+            self.session.execute(update(Signal), self.changes)
+        if self.transitions:
+            self.session.execute(insert(SignalTransition), self.transitions)
+        if self.new or self.changes:
+            # The bulk statements bypass the identity map: reload signals already loaded.
+            for instance in list(self.session.identity_map.values()):
+                if isinstance(instance, Signal):
+                    self.session.expire(instance)
+        self.session.flush()
+        # Subscribers hear of each change through the outbox, committed with it or not at all.
+        queue_signal_transitions(
+            self.session, {item["signal_id"]: item["state"] for item in self.transitions}, self.now
+        )
+        return EvaluationSummary(self.evaluated, self.opened, self.resolved, self.updated)
+
+
+def _transition(signal_id: int, state: str, at: datetime, evidence: Any) -> dict[str, Any]:
+    return {"signal_id": signal_id, "state": state, "at": at, "evidence": evidence}
+
+
+def _content(verdict: Evaluation) -> dict[str, Any]:
+    """The columns a signal shows for an evaluation, with their digest."""
+    content: dict[str, Any] = {
+        "reason_code": verdict.reason_code,
+        "norm_intake_weeks": verdict.norm.intake_weeks,
+        "norm_treatment_weeks": verdict.norm.treatment_weeks,
+        "norm_source": verdict.norm.source,
+        "evidence": [
+            {
+                **asdict(item),
+                "valid_until": item.valid_until.isoformat() if item.valid_until else None,
+            }
+            for item in verdict.evidence
+        ],
+        "alternatives": [asdict(item) for item in verdict.alternatives[:MAX_ALTERNATIVES]],
+        "alternatives_total": len(verdict.alternatives),
+    }
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    content["digest"] = hashlib.sha256(encoded).hexdigest()
+    return content
+
+
+def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
+    """What a transition keeps: why the state changed (alternatives by id only)."""
+    return {
+        "reason_code": content["reason_code"],
+        "norm": {
+            "intake_weeks": content["norm_intake_weeks"],
+            "treatment_weeks": content["norm_treatment_weeks"],
+            "source": content["norm_source"],
+        },
+        "evidence": content["evidence"],
+        "alternatives": [item["offer_id"] for item in content["alternatives"]],
+    }
+
+
+def _signals(
+    session: Session, municipalities: Collection[str] | None, categories: Collection[str] | None
+) -> dict[tuple[str, str], _Stored]:
+    query = select(
+        Signal.municipality_code, Signal.category, Signal.id, Signal.state, Signal.digest
+    ).where(Signal.category.not_in(SKIPPED_CATEGORIES))
+    if municipalities is not None:
+        query = query.where(Signal.municipality_code.in_(sorted(municipalities)))
+    if categories is not None:
+        query = query.where(Signal.category.in_(sorted(categories)))
+    return {
+        (code, category): _Stored(signal_id, state, digest)
+        for code, category, signal_id, state, digest in session.execute(query)
+    }
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignalFilter:
+    """What `list_signals` may be asked for; None means any."""
+
+    municipality: str | None = None
+    state: str | None = None
+    kind: str | None = None
+    category: str | None = None
+
+
+def list_signals(
+    session: Session, where: SignalFilter, *, page: int, per_page: int
+) -> tuple[list[Signal], int]:
+    """One page of signals, newest opened first, and how many match in all."""
+    conditions = [
+        column == value
+        for column, value in (
+            (Signal.municipality_code, where.municipality),
+            (Signal.state, where.state),
+            (Signal.kind, where.kind),
+            (Signal.category, where.category),
+        )
+        if value is not None
+    ]
+    total = session.scalar(select(func.count()).select_from(Signal).where(*conditions)) or 0
+    signals = session.scalars(
+        select(Signal)
+        .where(*conditions)
+        .order_by(Signal.opened_at.desc(), Signal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(signals), total
+
+
+@dataclass(frozen=True, slots=True)
+class SignalView:
+    """A signal with its transitions (oldest first) and the names of the offers it cites."""
+
+    signal: Signal
+    transitions: list[SignalTransition]
+    offer_names: dict[int, str]
+
+
+def load_signal(session: Session, signal_id: int) -> SignalView:
+    """One signal for reading; NotFoundError when there is none with this id."""
+    signal = session.get(Signal, signal_id)
+    if signal is None:
+        raise NotFoundError(f"signal {signal_id}")
+    transitions = session.scalars(
+        select(SignalTransition)
+        .where(SignalTransition.signal_id == signal_id)
+        .order_by(SignalTransition.at, SignalTransition.id)
+    ).all()
+    cited = {item["offer_id"] for item in [*signal.evidence, *signal.alternatives]}
+    query = select(Offer.id, Offer.name).where(Offer.id.in_(sorted(cited)))
+    names = {offer_id: name for offer_id, name in session.execute(query)}
+    return SignalView(signal, list(transitions), names)

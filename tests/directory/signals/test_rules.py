@@ -1,0 +1,488 @@
+"""The PGB-route / education-gap rule as a truth table: plain data in, verdicts out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from directory.catalogue.rules import Figures, Norm, available_within_norm
+from directory.enums import AvailabilityStatus, OfferKind
+from directory.geo import distance_km
+from directory.signals.rules import (
+    COSTS_MORE_TEXT,
+    EDUCATION_GAP_TEXT,
+    NO_CONTRACT_TEXT,
+    NO_CONTRACTED_OFFER,
+    PGB_ROUTE_TEXT,
+    CandidateOffer,
+    ContractTerm,
+    Evaluation,
+    MunicipalityPoint,
+    contracted_for,
+    evaluate,
+    transition,
+)
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+NORM = Norm(4, 8, "municipality:GM0599")  # 12 weeks in total
+ROTTERDAM = MunicipalityPoint("GM0599", 51.92, 4.48)
+CARE = "ijw:45"
+SCHOOL = "education:cluster-4:vso"
+MAX_KM = 25.0
+# Points measured from ROTTERDAM.
+NEAR = (51.92, 4.40)  # ~5.5 km
+FIFTEEN_KM = (51.92, 4.26)
+TWENTY_KM = (52.10, 4.48)
+UTRECHT = (52.09, 5.12)  # ~48 km: beyond MAX_KM
+
+WAITLIST = AvailabilityStatus.WAITLIST
+OPEN = AvailabilityStatus.OPEN
+CLOSED = AvailabilityStatus.CLOSED
+
+
+def create_figures(
+    status: AvailabilityStatus = WAITLIST,
+    open_places: int | None = 0,
+    intake: int | None = 4,
+    treatment: int | None = 6,
+    valid_for: timedelta = timedelta(days=10),
+) -> Figures:
+    return Figures(status, open_places, intake, treatment, NOW + valid_for)
+
+
+def zin(
+    municipality: str = "GM0599", valid_from: date = date(2024, 1, 1), valid_to: date | None = None
+) -> ContractTerm:
+    return ContractTerm(municipality, valid_from, valid_to)
+
+
+def create_offer(
+    offer_id: int,
+    figures: Figures | None = None,
+    *,
+    contracts: tuple[ContractTerm, ...] = (),
+    category: str = CARE,
+    accepts_pgb: bool = False,
+    point: tuple[float, float] | None = NEAR,
+    tariff: tuple[int | None, str | None] = (None, None),
+    ages: tuple[int | None, int | None] = (None, None),
+) -> CandidateOffer:
+    kind = (
+        OfferKind.SPECIAL_EDUCATION if category.startswith("education:") else OfferKind.YOUTH_CARE
+    )
+    return CandidateOffer(
+        offer_id=offer_id,
+        category=category,
+        kind=kind,
+        figures=figures,
+        accepts_pgb=accepts_pgb,
+        tariff_cents=tariff[0],
+        tariff_unit=tariff[1],
+        lat=point[0] if point else None,
+        lon=point[1] if point else None,
+        min_age=ages[0],
+        max_age=ages[1],
+        contracts=contracts,
+    )
+
+
+def contracted(offer_id: int, figures: Figures | None, **kwargs: Any) -> CandidateOffer:
+    return create_offer(offer_id, figures, contracts=(zin(),), **kwargs)
+
+
+def pgb_offer(offer_id: int, figures: Figures | None, **kwargs: Any) -> CandidateOffer:
+    return create_offer(offer_id, figures, accepts_pgb=True, **kwargs)
+
+
+def run(
+    offers: list[CandidateOffer],
+    *,
+    category: str = CARE,
+    age: int | None = None,
+    municipality: MunicipalityPoint = ROTTERDAM,
+) -> Evaluation:
+    return evaluate(
+        municipality, category, offers, NORM, now=NOW, today=TODAY, age=age, max_distance_km=MAX_KM
+    )
+
+
+# --- the gap: is any contracted offer available within the norm? -------------------------
+
+WITHIN = create_figures(intake=4, treatment=6)
+OVER = create_figures(intake=10, treatment=24)
+STALE_WITH_PLACES = create_figures(OPEN, open_places=3, valid_for=-timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class GapRow:
+    offers: list[CandidateOffer]
+    open: bool
+    reasons: tuple[str, ...]  # reason_code per contracted offer, by offer id
+    age: int | None = None
+
+
+GAP_TABLE = [
+    pytest.param(
+        GapRow([contracted(1, WITHIN)], False, ("within_norm",)), id="fresh-within-norm-closes"
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(OPEN, 2, None, None))], False, ("open_places",)),
+        id="open-places-close-even-without-a-published-wait",
+    ),
+    pytest.param(GapRow([contracted(1, OVER)], True, ("over_norm",)), id="wait-over-norm-opens"),
+    pytest.param(
+        GapRow([contracted(1, STALE_WITH_PLACES)], True, ("stale",)), id="stale-figure-opens"
+    ),
+    pytest.param(GapRow([contracted(1, None)], True, ("no_figure",)), id="no-figure-opens"),
+    pytest.param(
+        GapRow([contracted(1, create_figures(WAITLIST, 3, 10, 24))], True, ("over_norm",)),
+        id="open-places-on-a-waitlist-with-long-wait-open",
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(CLOSED, 0, 0, 0))], True, ("closed",)),
+        id="closed-offer-opens-whatever-its-wait",
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(intake=None))], True, ("wait_unknown",)),
+        id="wait-not-published-opens",
+    ),
+    pytest.param(
+        GapRow([contracted(1, OVER), contracted(2, WITHIN)], False, ("over_norm", "within_norm")),
+        id="one-available-contracted-offer-is-enough",
+    ),
+    pytest.param(
+        GapRow(
+            [create_offer(1, WITHIN, contracts=(zin(valid_to=TODAY - timedelta(days=1)),))],
+            True,
+            (),
+        ),
+        id="expired-contract-is-not-counted",
+    ),
+    pytest.param(
+        GapRow(
+            [create_offer(1, WITHIN, contracts=(zin(valid_to=TODAY),))], False, ("within_norm",)
+        ),
+        id="contract-holds-through-its-last-day",
+    ),
+    pytest.param(
+        GapRow(
+            [create_offer(1, WITHIN, contracts=(zin(valid_from=TODAY + timedelta(days=1)),))],
+            True,
+            (),
+        ),
+        id="contract-not-yet-valid-is-not-counted",
+    ),
+    pytest.param(
+        GapRow([create_offer(1, WITHIN, contracts=(zin("GM0344"),))], True, ()),
+        id="contract-with-another-municipality-is-not-counted",
+    ),
+    pytest.param(
+        GapRow([contracted(1, WITHIN, category="ijw:41")], True, ()),
+        id="offer-of-another-category-is-not-counted",
+    ),
+    pytest.param(
+        GapRow([contracted(1, WITHIN, ages=(12, 18))], True, (), age=8),
+        id="age-below-range-is-not-counted",
+    ),
+    pytest.param(
+        GapRow([contracted(1, WITHIN, ages=(4, 11))], True, (), age=12),
+        id="age-above-range-is-not-counted",
+    ),
+    pytest.param(
+        GapRow([contracted(1, WITHIN, ages=(4, 12))], False, ("within_norm",), age=12),
+        id="age-at-the-edge-of-range-is-counted",
+    ),
+    pytest.param(
+        GapRow([contracted(1, WITHIN, ages=(12, 18))], False, ("within_norm",)),
+        id="age-range-ignored-without-an-age",
+    ),
+    pytest.param(GapRow([], True, ()), id="nothing-contracted-opens"),
+]
+
+
+@pytest.mark.parametrize("row", GAP_TABLE)
+def test_gap_opens_only_when_no_contracted_offer_can_start_within_the_norm(row: GapRow) -> None:
+    evaluation = run(row.offers, age=row.age)
+
+    assert evaluation.open is row.open
+    assert evaluation.has_contracts is bool(row.reasons)
+    assert tuple(item.reason_code for item in evaluation.evidence) == row.reasons
+    # The evidence agrees with the one rule that decides availability.
+    by_id = {offer.offer_id: offer for offer in row.offers}
+    for item in evaluation.evidence:
+        assert item.available is available_within_norm(by_id[item.offer_id].figures, NORM, NOW)
+
+
+def test_evidence_says_why_in_words_with_the_wait_and_the_norm() -> None:
+    evaluation = run([contracted(1, OVER), contracted(2, STALE_WITH_PLACES), contracted(3, None)])
+
+    over, stale, unknown = evaluation.evidence
+    assert (over.status, over.total_wait_weeks, over.fresh) == ("waitlist", 34, True)
+    assert over.reason == "wait 34 weeks exceeds norm 12"
+    # A stale figure keeps what it last said, marked as not fresh and never available.
+    assert (stale.status, stale.open_places, stale.fresh, stale.available) == (
+        "open",
+        3,
+        False,
+        False,
+    )
+    assert stale.reason == "figure is stale (valid until 2026-03-01)"
+    assert (unknown.status, unknown.total_wait_weeks, unknown.fresh) == ("unknown", None, False)
+    assert unknown.reason == "no figure published"
+
+
+def test_nothing_contracted_is_open_but_flagged_so_a_sweep_can_skip_unneeded_categories() -> None:
+    evaluation = run([pgb_offer(7, WITHIN)])
+
+    assert evaluation.open
+    assert not evaluation.has_contracts
+    assert evaluation.reason_code == NO_CONTRACTED_OFFER
+    assert evaluation.evidence == ()
+    assert [alt.offer_id for alt in evaluation.alternatives] == [7]
+    assert evaluation.text("nl").startswith(NO_CONTRACT_TEXT["nl"])
+
+
+def test_contracted_for_needs_a_zorg_in_natura_contract_with_that_municipality_today() -> None:
+    offer = create_offer(1, WITHIN, contracts=(zin("GM0344"), zin(valid_to=date(2025, 12, 31))))
+
+    assert contracted_for(offer, "GM0344", TODAY)
+    assert not contracted_for(offer, "GM0599", TODAY)
+    assert contracted_for(offer, "GM0599", date(2025, 12, 31))
+
+
+def test_the_verdict_does_not_depend_on_the_order_of_the_offers() -> None:
+    offers = [contracted(1, OVER), pgb_offer(2, WITHIN), pgb_offer(3, WITHIN, point=FIFTEEN_KM)]
+
+    assert run(offers) == run(list(reversed(offers)))
+
+
+# --- education has no PGB ---------------------------------------------------------------
+
+
+def test_education_gap_for_schools_without_alternatives() -> None:
+    offers = [
+        contracted(1, OVER, category=SCHOOL),
+        pgb_offer(2, WITHIN, category=SCHOOL),  # the database forbids this; the rule ignores it
+    ]
+    evaluation = run(offers, category=SCHOOL)
+
+    assert evaluation.kind == "education_gap"
+    assert evaluation.open
+    assert evaluation.alternatives == ()
+    assert "onderwijsconsulent" in evaluation.text("nl")
+    assert "samenwerkingsverband" in evaluation.text("en")
+
+
+@pytest.mark.parametrize(
+    ("category", "kind"),
+    [
+        ("ijw:45", "pgb_route"),
+        ("day_programme:dagbesteding", "pgb_route"),
+        ("education:sbo", "education_gap"),
+        ("education:cluster-3:so", "education_gap"),
+    ],
+)
+def test_signal_kind_follows_the_category(category: str, kind: str) -> None:
+    assert run([], category=category).kind == kind
+
+
+# --- alternatives: non-contracted, accepts PGB, fresh, within norm, near -----------------
+
+
+@dataclass(frozen=True)
+class AlternativeRow:
+    candidate: CandidateOffer
+    listed: bool
+    age: int | None = None
+
+
+ALTERNATIVE_TABLE = [
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN), True), id="pgb-fresh-within-norm-near-is-listed"
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, create_figures(OPEN, 2, 20, 20)), True),
+        id="open-places-are-listed-whatever-the-published-wait",
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, contracts=(zin("GM0344"),)), True),
+        id="contracted-elsewhere-is-an-alternative-here",
+    ),
+    pytest.param(AlternativeRow(create_offer(9, WITHIN), False), id="no-pgb-not-listed"),
+    pytest.param(AlternativeRow(pgb_offer(9, STALE_WITH_PLACES), False), id="stale-not-listed"),
+    pytest.param(AlternativeRow(pgb_offer(9, None), False), id="no-figure-not-listed"),
+    pytest.param(AlternativeRow(pgb_offer(9, OVER), False), id="over-norm-not-listed"),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, create_figures(CLOSED, 0, 0, 0)), False), id="closed-not-listed"
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, point=UTRECHT), False), id="too-far-not-listed"
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, point=None), False), id="no-coordinates-not-listed"
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, contracts=(zin(),)), False),
+        id="contracted-here-is-evidence-not-an-alternative",
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, category="ijw:41"), False),
+        id="other-category-not-listed",
+    ),
+    pytest.param(
+        AlternativeRow(pgb_offer(9, WITHIN, ages=(12, 18)), False, age=8),
+        id="age-outside-range-not-listed",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", ALTERNATIVE_TABLE)
+def test_alternatives_are_non_contracted_pgb_offers_that_can_start_nearby(
+    row: AlternativeRow,
+) -> None:
+    evaluation = run([contracted(1, OVER), row.candidate], age=row.age)
+
+    assert [alt.offer_id for alt in evaluation.alternatives] == ([9] if row.listed else [])
+
+
+def test_alternatives_sorted_by_wait_then_distance_then_id_with_open_places_as_zero() -> None:
+    offers = [
+        contracted(1, OVER),
+        pgb_offer(5, WITHIN, point=NEAR),
+        pgb_offer(4, WITHIN, point=NEAR),
+        pgb_offer(2, WITHIN, point=FIFTEEN_KM),
+        pgb_offer(3, create_figures(OPEN, 1, 6, 6), point=TWENTY_KM),
+        pgb_offer(6, create_figures(intake=2, treatment=2), point=FIFTEEN_KM),
+    ]
+    alternatives = run(offers).alternatives
+
+    assert [alt.offer_id for alt in alternatives] == [3, 6, 4, 5, 2]
+    assert [alt.wait_weeks for alt in alternatives] == [0, 4, 10, 10, 10]
+    assert alternatives[0].total_wait_weeks == 12  # as published, beside the 0 it sorts by
+    assert alternatives[2].distance_km == round(distance_km(51.92, 4.48, *NEAR), 1)
+
+
+def test_no_alternatives_when_the_municipality_has_no_point_to_measure_from() -> None:
+    nowhere = MunicipalityPoint("GM0599", None, None)
+
+    assert run([contracted(1, OVER), pgb_offer(9, WITHIN)], municipality=nowhere).alternatives == ()
+
+
+# --- tariffs: compared with the cheapest contracted tariff in the same unit --------------
+
+
+@dataclass(frozen=True)
+class TariffRow:
+    contracted_tariffs: list[tuple[int | None, str | None]]
+    alternative_tariff: tuple[int | None, str | None]
+    cheapest: int | None
+    difference: int | None
+    costs_more: bool | None
+
+
+TARIFF_TABLE = [
+    pytest.param(
+        TariffRow([(9000, "hour"), (8000, "hour")], (9500, "hour"), 8000, 1500, True),
+        id="dearer-than-cheapest-contracted-costs-more",
+    ),
+    pytest.param(
+        TariffRow([(9000, "hour"), (8000, "hour")], (8500, "hour"), 8000, 500, True),
+        id="between-contracted-tariffs-still-costs-more",
+    ),
+    pytest.param(
+        TariffRow([(8000, "hour")], (8000, "hour"), 8000, 0, False),
+        id="same-tariff-does-not-cost-more",
+    ),
+    pytest.param(
+        TariffRow([(8000, "Hour ")], (7000, "hour"), 8000, -1000, False),
+        id="cheaper-does-not-cost-more-and-units-ignore-case",
+    ),
+    pytest.param(
+        TariffRow([(8000, "hour"), (50000, "day")], (45000, "day"), 50000, -5000, False),
+        id="compared-within-its-own-unit",
+    ),
+    pytest.param(
+        TariffRow([(8000, "hour")], (60000, "day"), None, None, None), id="units-differ-unknown"
+    ),
+    pytest.param(
+        TariffRow([(8000, "hour")], (None, None), None, None, None), id="no-tariff-unknown"
+    ),
+    pytest.param(TariffRow([(8000, "hour")], (9000, None), None, None, None), id="no-unit-unknown"),
+    pytest.param(
+        TariffRow([(None, None)], (9000, "hour"), None, None, None),
+        id="no-contracted-tariff-unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", TARIFF_TABLE)
+def test_tariff_comparison_flags_a_pgb_that_costs_more(row: TariffRow) -> None:
+    offers = [contracted(i, OVER, tariff=t) for i, t in enumerate(row.contracted_tariffs, 1)]
+    offers.append(pgb_offer(9, WITHIN, tariff=row.alternative_tariff))
+
+    (alternative,) = run(offers).alternatives
+
+    assert (alternative.tariff_cents, alternative.tariff_unit) == row.alternative_tariff
+    assert alternative.contracted_tariff_cents == row.cheapest
+    assert alternative.tariff_difference_cents == row.difference
+    assert alternative.costs_more is row.costs_more
+
+
+def test_tariff_comparison_uses_only_contracted_offers_that_count_for_the_case() -> None:
+    offers = [
+        contracted(1, OVER, tariff=(5000, "hour"), ages=(16, 18)),  # not for an 8-year-old
+        contracted(2, OVER, tariff=(8000, "hour")),
+        pgb_offer(9, WITHIN, tariff=(7000, "hour")),
+    ]
+    (alternative,) = run(offers, age=8).alternatives
+
+    assert alternative.costs_more is False
+
+
+# --- transitions and wording --------------------------------------------------------------
+
+OPEN_EVALUATION = run([contracted(1, OVER)])
+CLOSED_EVALUATION = run([contracted(1, WITHIN)])
+
+
+@pytest.mark.parametrize(
+    ("previous_open", "evaluation", "expected"),
+    [
+        pytest.param(None, OPEN_EVALUATION, "open", id="never-seen-and-open-opens"),
+        pytest.param(None, CLOSED_EVALUATION, "none", id="never-seen-and-closed-does-nothing"),
+        pytest.param(True, OPEN_EVALUATION, "none", id="open-and-still-open-does-nothing"),
+        pytest.param(True, CLOSED_EVALUATION, "resolve", id="open-and-now-closed-resolves"),
+        pytest.param(False, OPEN_EVALUATION, "open", id="resolved-and-open-again-reopens"),
+        pytest.param(False, CLOSED_EVALUATION, "none", id="resolved-and-still-closed-does-nothing"),
+    ],
+)
+def test_transition_table(
+    previous_open: bool | None, evaluation: Evaluation, expected: str
+) -> None:
+    assert transition(previous_open, evaluation) == expected
+
+
+def test_rerunning_an_evaluation_records_each_change_once() -> None:
+    state: bool | None = None
+    recorded = []
+    for evaluation in [OPEN_EVALUATION, OPEN_EVALUATION, CLOSED_EVALUATION, CLOSED_EVALUATION]:
+        step = transition(state, evaluation)
+        recorded.append(step)
+        state = evaluation.open if step != "none" else state
+
+    assert recorded == ["open", "none", "resolve", "none"]
+
+
+def test_wording_says_the_pgb_route_may_apply_and_promises_nothing() -> None:
+    assert "kan de pgb-route van toepassing zijn" in PGB_ROUTE_TEXT["nl"]
+    assert "PGB route may" in PGB_ROUTE_TEXT["en"]
+    for texts in (PGB_ROUTE_TEXT, EDUCATION_GAP_TEXT, NO_CONTRACT_TEXT, COSTS_MORE_TEXT):
+        assert "recht op" not in texts["nl"].lower()
+        assert "right to" not in texts["en"].lower()
+    assert "8.1.1" in PGB_ROUTE_TEXT["nl"]
+    assert "pgb-route" not in EDUCATION_GAP_TEXT["nl"]
+    assert OPEN_EVALUATION.text("en") == PGB_ROUTE_TEXT["en"]
