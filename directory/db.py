@@ -75,6 +75,8 @@ def utcnow() -> datetime:
 
 
 READ_ONLY = "plekwijzer_read_only"
+# Ids bound per statement (`IN (...)`), well under SQLite's limit of bound parameters.
+CHUNK = 500
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:

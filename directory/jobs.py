@@ -1,8 +1,5 @@
-"""Tables of the background work: which scheduler may run, and the notifications it sends.
-
-A notification is written in the same transaction as what caused it and sent after the
-commit by the sender job, with retries and backoff, until it is sent or set aside as dead.
-"""
+"""Tables of the scheduled jobs (`sync`): which scheduler may run (the lease), how each job
+has fared (`job_run`), and how far the change job has read (`change_mark`)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,2 @@
-"""The provider-facing API: accounts, API keys, scoped writes, bulk upload, waiting lists."""
+"""What providers and schools do: scoped writes of offers, locations and figures, bulk
+upload, and waiting lists (no HTTP: their routes are in `web.api.provider`)."""

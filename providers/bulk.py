@@ -10,20 +10,18 @@ CSV the first line after the header is row 1.
 
 With an `Idempotency-Key` the first answer is stored in the same transaction as the
 reports; a retry with the same key and body gets that answer back and changes nothing.
+
+The body is read in `providers.bulk_reading`; the shapes are in `providers.bulk_schemas`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +30,8 @@ from directory.catalogue.models import Offer
 from directory.catalogue.rules import availability_scope
 from directory.catalogue.service import AvailabilityInput, apply_reports, check_reports, lock_offers
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
-from providers.schemas import (
+from providers.bulk_reading import CSV_COLUMNS, parse_upload, type_check
+from providers.bulk_schemas import (
     MAX_BULK_ROWS,
     BulkReport,
     BulkReportResult,
@@ -46,20 +45,11 @@ MAX_ROWS = MAX_BULK_ROWS  # checked while reading, before any row is validated
 # Enough to fix a file by; a wholly wrong 50,000-row file would otherwise answer megabytes.
 MAX_ERRORS = 1_000
 MAX_KEY_LENGTH = 200
-# The documented columns: offer_id, then the fields of a single report in their order.
-CSV_COLUMNS = ("offer_id", *(name for name in BulkReport.model_fields if name != "offer_id"))
-REQUIRED_COLUMNS = tuple(
-    name for name in CSV_COLUMNS if BulkReport.model_fields[name].is_required()
-)
 # Offer 123 stands for one of the provider's own offers; location_id and leerjaar stay empty.
 TEMPLATE_EXAMPLE = (
     "123,waitlist,0,14,3,6,10,current,2026-03-01T09:00:00+01:00,2026-03-31T09:00:00+01:00,,"
 )
 CREATED = 201
-
-_ROWS = TypeAdapter(list[BulkReport])
-
-Row = tuple[int, Any]  # (row number, the row as sent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,153 +93,12 @@ def _param(error: BulkRowError) -> InvalidParam:
     return InvalidParam(name, error.reason)
 
 
-# --- parsing ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """An upload's rows as sent, and the rows already refused while reading the file."""
-
-    rows: list[Row]
-    errors: list[BulkRowError]
-
-
-def parse_upload(body: bytes, media_type: str) -> Parsed:
-    """The rows of a JSON (`{"reports": [...]}`) or CSV upload, not yet validated.
-
-    Refuses (422) a body that is not JSON/CSV at all or has no rows, and (413) one with
-    more than `MAX_ROWS` rows."""
-    parsed = parse_csv(body) if media_type == "text/csv" else Parsed(parse_json(body), [])
-    if not parsed.rows and not parsed.errors:
-        raise InvalidDataError("the upload has no reports", [InvalidParam("reports", "is empty")])
-    return parsed
-
-
-def parse_json(body: bytes) -> list[Row]:
-    """The elements of `reports`, numbered from 1."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        # ValueError covers bad JSON and bad UTF-8; RecursionError absurdly deep nesting.
-        raise InvalidDataError(
-            "the body is not valid JSON", [InvalidParam("body", "is not valid JSON")]
-        ) from None
-    if (
-        not isinstance(data, dict)
-        or set(data) != {"reports"}
-        or not isinstance(data["reports"], list)
-    ):
-        raise InvalidDataError(
-            'send {"reports": [...]}', [InvalidParam("reports", "a list of reports is required")]
-        )
-    _check_row_count(len(data["reports"]))
-    return list(enumerate(data["reports"], start=1))
-
-
-def parse_csv(body: bytes) -> Parsed:
-    """The data lines of a CSV file with the template's header, as dicts without the empty
-    cells (an empty cell means "not given"). Lines that are wholly empty are skipped but
-    still counted, so row numbers match the lines of the file after the header.
-
-    UTF-8, with or without a byte-order mark; comma- or semicolon-separated (a spreadsheet
-    in a Dutch locale saves with semicolons)."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidDataError(
-            "the CSV file is not UTF-8 text", [InvalidParam("body", "save the file as CSV UTF-8")]
-        ) from None
-    first_line = text.partition("\n")[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    parsed = Parsed([], [])
-    number = 0
-    try:
-        header = next(reader, None)
-        if header is None:
-            return parsed
-        columns = _check_header([name.strip() for name in header])
-        for number, cells in enumerate(reader, start=1):
-            values = [cell.strip() for cell in cells]
-            if not any(values):
-                continue
-            _check_row_count(len(parsed.rows) + len(parsed.errors) + 1)
-            if any(values[len(columns) :]):
-                reason = "has more cells than the header has columns"
-                parsed.errors.append(BulkRowError(row=number, column=None, reason=reason))
-                continue
-            row = {column: value for column, value in zip(columns, values, strict=False) if value}
-            parsed.rows.append((number, row))
-    except csv.Error as error:
-        raise InvalidDataError(
-            "the CSV file cannot be read", [InvalidParam(f"row {number + 1}", str(error))]
-        ) from None
-    return parsed
-
-
-def _check_header(columns: list[str]) -> list[str]:
-    problems = [
-        InvalidParam(f"header: {name}", "is not a column of the template")
-        for name in columns
-        if name not in CSV_COLUMNS
-    ]
-    problems += [
-        InvalidParam(f"header: {name}", "appears more than once")
-        for name in sorted({name for name in columns if columns.count(name) > 1})
-    ]
-    problems += [
-        InvalidParam(f"header: {name}", "is a required column")
-        for name in REQUIRED_COLUMNS
-        if name not in columns
-    ]
-    if problems:
-        raise InvalidDataError(
-            f"the header must name the template's columns: {','.join(CSV_COLUMNS)}", problems
-        )
-    return columns
-
-
-def _check_row_count(rows: int) -> None:
-    if rows > MAX_ROWS:
-        raise DirectoryError(
-            title="Content Too Large",
-            detail=f"an upload may have at most {MAX_ROWS} rows; split it into several uploads",
-            status=413,
-        )
+# --- reading and checking -----------------------------------------------------------------
 
 
 def csv_template() -> str:
     """The CSV header with one example row, with CRLF line ends as spreadsheets write them."""
     return f"{','.join(CSV_COLUMNS)}\r\n{TEMPLATE_EXAMPLE}\r\n"
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def type_check(rows: list[Row]) -> tuple[list[tuple[int, BulkReport]], list[BulkRowError]]:
-    """The rows that have the right fields and types, and an error per wrong field."""
-    try:
-        return _typed(rows), []
-    except ValidationError as error:
-        errors: list[BulkRowError] = []
-        bad: set[int] = set()
-        for item in error.errors(include_url=False):
-            index, *column = item["loc"]
-            assert isinstance(index, int)
-            bad.add(index)
-            reason = "is required" if item["type"] == "missing" else item["msg"]
-            errors.append(
-                BulkRowError(
-                    row=rows[index][0], column=".".join(map(str, column)) or None, reason=reason
-                )
-            )
-    # The remaining rows passed just now, so this cannot fail.
-    return _typed([row for index, row in enumerate(rows) if index not in bad]), errors
-
-
-def _typed(rows: list[Row]) -> list[tuple[int, BulkReport]]:
-    reports = _ROWS.validate_python([data for _, data in rows])
-    return [(number, report) for (number, _), report in zip(rows, reports, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +112,7 @@ class Prepared:
 
 def prepare(body: bytes, media_type: str) -> Prepared:
     """Read the rows and check their fields and types (pure: no database)."""
-    parsed = parse_upload(body, media_type)
+    parsed = parse_upload(body, media_type, MAX_ROWS)
     typed, errors = type_check(parsed.rows)
     return Prepared(typed, errors + parsed.errors, len(parsed.rows) + len(parsed.errors))
 

@@ -2,11 +2,15 @@
 
 These models are also the source of the OpenAPI document: field descriptions and examples
 written here appear in the published spec and the docs page.
+
+Here: the shared field types and `Strict`, offers, locations, availability, audit and
+errors. The waiting-list and bulk-upload shapes are in `providers.waitlist_schemas` and
+`providers.bulk_schemas`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, cast
 
@@ -38,7 +42,6 @@ Age = Annotated[int, Field(ge=0, le=30)]
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-MAX_BULK_ROWS = 50_000
 
 
 def _plausible_moment(value: datetime) -> datetime:
@@ -309,93 +312,3 @@ class Problem(BaseModel):
         default=None,
         description="Bulk uploads only: every refused row as {row, column, reason}.",
     )
-
-
-# --- waiting lists ------------------------------------------------------------------------
-
-
-class WaitlistEntryIn(Strict):
-    """One place on the list, known by the reference code the provider gave the family."""
-
-    reference: str = Field(
-        min_length=1,
-        max_length=200,
-        examples=["K7QM-4XTR-9PWA"],
-        description="8-64 letters and digits; spaces, hyphens and case are ignored.",
-    )
-    position: int = Field(ge=1, le=1_000_000, description="1 is next in line.")
-    estimated_start: date | None = Field(default=None, examples=["2026-09-01"])
-
-
-class WaitlistIn(Strict):
-    """The whole waiting list of one offer; it replaces the previous list."""
-
-    entries: list[WaitlistEntryIn] = Field(
-        max_length=10_000, description="References and positions unique; [] clears the list."
-    )
-
-
-class WaitlistOut(BaseModel):
-    offer_id: int
-    entries: int = Field(description="How many places the list now has.")
-    updated_at: datetime
-
-
-class ReferencesOut(BaseModel):
-    references: list[str] = Field(
-        description="Fresh reference codes, not yet on any list.", examples=[["K7QM-4XTR-9PWA"]]
-    )
-
-
-class WaitlistOffer(BaseModel):
-    id: int
-    name: str
-    organisation: str = Field(description="The organisation's name.")
-
-
-class WaitlistPosition(BaseModel):
-    """What a parent sees for their reference code (the code itself is not repeated)."""
-
-    position: int
-    of: int = Field(description="How many places the offer's list has.")
-    estimated_start: date | None
-    updated_at: datetime
-    offer: WaitlistOffer
-
-
-# --- bulk availability --------------------------------------------------------------------
-
-
-class BulkReport(AvailabilityFields):
-    """One row of a bulk upload: an availability report for one of your offers."""
-
-    offer_id: Id = Field(description="One of your own offers.")
-
-
-class BulkRequest(Strict):
-    """A bulk upload as JSON. As CSV: the same fields as columns, one report per line."""
-
-    reports: list[BulkReport] = Field(min_length=1, max_length=MAX_BULK_ROWS)
-
-
-class BulkReportResult(BaseModel):
-    row: int = Field(description="1-based; in CSV, row 1 is the first line after the header.")
-    id: int
-    offer_id: int
-    current: bool = Field(description="False when a newer measurement was already known.")
-
-
-class BulkResult(BaseModel):
-    """What a bulk upload applied; a retry with the same Idempotency-Key gets it again."""
-
-    applied: int
-    became_current: int
-    reports: list[BulkReportResult]
-
-
-class BulkRowError(BaseModel):
-    """Why one row of a bulk upload was refused."""
-
-    row: int = Field(description="1-based; in CSV, row 1 is the first line after the header.")
-    column: str | None = Field(description="Empty when the row as a whole is wrong.")
-    reason: str

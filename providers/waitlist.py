@@ -22,8 +22,13 @@ from directory.accounts.models import ApiClient
 from directory.catalogue.models import Offer, Organisation, WaitlistEntry
 from directory.catalogue.service import write_audit
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
-from providers.schemas import WaitlistEntryIn, WaitlistIn, WaitlistOffer, WaitlistPosition
 from providers.service import own_offer, reporter_for
+from providers.waitlist_schemas import (
+    WaitlistEntryIn,
+    WaitlistIn,
+    WaitlistOffer,
+    WaitlistPosition,
+)
 
 # No 0/O and no 1/I/L: a code read out on the phone or copied from a letter survives.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -35,7 +35,7 @@ from directory.db import make_engine, make_session_factory, unit_of_work
 from directory.devdata.generate import generate_catalogue
 from directory.migrate import upgrade
 from directory.reference import load_reference_data
-from providers.bulk import CSV_COLUMNS
+from providers.bulk_reading import CSV_COLUMNS
 from web.app import create_app
 
 URL_VARIABLE = "BENCH_PROVIDER_API_DATABASE_URL"

@@ -8,7 +8,7 @@ with `--offers` offers over every loaded municipality), then measures, in-proces
 - **full, again**: the same evaluation once the signals exist (the periodic job's usual
   case: nothing or little changes);
 - **incremental**: one provider report for a contracted offer is committed, then the
-  change job (`sync.runner.evaluate_changes`: read the feeds past the stored mark,
+  change job (`sync.signals.evaluate_changes`: read the feeds past the stored mark,
   find the touched pairs, evaluate them, store the mark) is timed.
 
 Each figure is taken `--runs` times; the table shows every run and the median of the wall
@@ -42,7 +42,7 @@ from directory.jobs import ChangeMark
 from directory.notifications.models import Notification
 from directory.reference.models import Municipality
 from directory.signals.models import Signal, SignalTransition
-from sync.runner import ChangeRun, evaluate_all_signals, evaluate_changes
+from sync.signals import ChangeRun, evaluate_all_signals, evaluate_changes
 
 SETTINGS = Settings(_env_file=None)
 TARGET_FULL_S = 5.0

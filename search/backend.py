@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 from search.documents import SearchDocument, index_checksum
 from search.query import SearchQuery, SearchResult
 
@@ -31,8 +33,12 @@ class SearchBackend(Protocol):
 
     name: str
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
-        """Answer `query`; `now` decides which figures are stale."""
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
+        """Answer `query`; `now` decides which figures are stale. A backend that reads the
+        database reads it in the caller's `session` when one is given (one unit of work per
+        request or job); one that does not ignores it."""
         ...
 
     def upsert(self, documents: Sequence[SearchDocument]) -> None:

@@ -16,24 +16,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory.catalogue.figures import current_figures
 from directory.catalogue.models import (
-    AvailabilityReport,
     Contract,
-    CurrentAvailability,
     Location,
     Offer,
     Organisation,
     offer_location,
 )
-from directory.catalogue.rules import ScopedFigures, headline
-from directory.catalogue.service import scoped_figures
+from directory.catalogue.rules import headline
+from directory.db import CHUNK
 from directory.enums import DayProgrammeType, OfferKind, SchoolType
 from directory.reference.models import Cluster, IjwCategory, Municipality
-
-CHUNK = 500
 
 DAY_PROGRAMME_LABELS = {
     DayProgrammeType.ONDERWIJSZORGARRANGEMENT: "onderwijszorgarrangement",
@@ -113,7 +110,7 @@ def build_documents(
         ).all()
         locations = _locations(session, chunk)
         contracts = _contracts(session, chunk, today)
-        figures = _figures(session, chunk)
+        figures = current_figures(session, chunk)
         for offer, organisation in offers:
             places = locations.get(offer.id, [])
             main = places[0] if places else None
@@ -210,24 +207,6 @@ def _contracts(session: Session, offer_ids: list[int], today: date) -> dict[int,
     result: dict[int, set[str]] = defaultdict(set)
     for offer_id, municipality in rows:
         result[offer_id].add(municipality)
-    return result
-
-
-def _figures(session: Session, offer_ids: list[int]) -> dict[int, list[ScopedFigures]]:
-    rows = session.execute(
-        select(CurrentAvailability.scope, AvailabilityReport)
-        .join(
-            AvailabilityReport,
-            and_(
-                AvailabilityReport.id == CurrentAvailability.report_id,
-                AvailabilityReport.offer_id == CurrentAvailability.offer_id,
-            ),
-        )
-        .where(CurrentAvailability.offer_id.in_(offer_ids))
-    )
-    result: dict[int, list[ScopedFigures]] = defaultdict(list)
-    for scope, report in rows:
-        result[report.offer_id].append(scoped_figures(scope, report))
     return result
 
 

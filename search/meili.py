@@ -25,6 +25,7 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 from meilisearch.models.task import Task
+from sqlalchemy.orm import Session
 
 from search import meili_query
 from search.backend import SearchUnavailableError
@@ -122,7 +123,9 @@ class MeiliBackend:
 
     # -- SearchBackend ------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
         """Answer `query` as `search.query` defines it (one round trip, two for a `wait`
         page that runs past the known waits)."""
         self._ensure_searchable()

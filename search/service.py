@@ -42,17 +42,20 @@ class Search:
         """Every index the relay keeps up to date (the fallback first: it is local)."""
         return [b for b in (self.fallback, self.primary) if b is not None]
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
+        """Answer `query` (in the caller's `session` where the database answers)."""
         if self.fallback is not None and time.monotonic() < self._resume_at:
-            return dataclasses.replace(self.fallback.search(query, now), degraded=True)
+            return dataclasses.replace(self.fallback.search(query, now, session), degraded=True)
         try:
-            return self.primary.search(query, now)
+            return self.primary.search(query, now, session)
         except SearchUnavailableError as error:
             if self.fallback is None:
                 raise
             self._resume_at = time.monotonic() + self.pause_seconds
             log.warning("search engine unavailable, answering from the database: %s", error)
-            return dataclasses.replace(self.fallback.search(query, now), degraded=True)
+            return dataclasses.replace(self.fallback.search(query, now, session), degraded=True)
 
 
 def make_search(settings: Settings, session_factory: sessionmaker[Session]) -> Search:

@@ -1,9 +1,8 @@
 """The SQL half of the database index, the same for both text modes: filters, facets,
 sorts and distance over `search_document`, with the semantics of `search.query`.
 
-Freshness is decided here, in SQL, from the query's `now`: a figure is fresh while
-`valid_until > now`; a stale or missing figure has status "unknown", no known wait and no
-known places.
+The statements are built here from the expressions over one document in
+`search.sqlcolumns`, which also decides freshness.
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Float,
     Integer,
     String,
     and_,
-    case,
     cast,
     func,
     literal,
@@ -35,23 +32,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import FromClause, Join, Subquery
 
-from directory.db import UTCDateTime
-from directory.enums import AvailabilityStatus, OfferKind
 from directory.geo import EARTH_RADIUS_KM
 from directory.search_index import IndexedDocument as Doc
 from directory.search_index import IndexedValue
-from search.query import FACETS, NONE_BUCKET, UNKNOWN_STATUS, Point, SearchQuery, Sort
+from search.query import FACETS, NONE_BUCKET, Point, SearchQuery, Sort
+from search.sqlcolumns import RADIANS, closeness, facet_code, has_places, known_wait, unpack_facets
 
-RADIANS = math.pi / 180
 MATH_READY = "plekwijzer_math_functions"  # in Connection.info: functions checked
 # The parts of the combined answer of `facets_and_page`.
 CODES, MUNICIPALITIES, PAGE = "codes", "municipalities", "page"
-# Facet codes: each packed field is a digit of this base (0 = none or unknown).
-CODE_WIDTH = 32
-KINDS = [kind.value for kind in OfferKind]
-KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # never none: from 0
-STATUSES = [status.value for status in AvailabilityStatus]
-STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
 # Above this share of all documents in a radius's latitude band, a scan of the table is
 # faster than the index on lat (a lookup per row costs about four rows of a scan).
 WIDE_BAND = 0.2
@@ -76,38 +65,6 @@ def _compile_outer_first_join(join: OuterFirstJoin, compiler: SQLCompiler, **kw:
     assert join.onclause is not None
     operator = "CROSS JOIN" if compiler.dialect.name == "sqlite" else "JOIN"
     return f"{left} {operator} {right} ON {compiler.process(join.onclause, **kw)}"
-
-
-def is_fresh(now: datetime) -> ColumnElement[bool]:
-    """The document has a figure that is still valid at `now` (NULL counts as not)."""
-    return Doc.valid_until > literal(now, UTCDateTime())
-
-
-def has_places(now: datetime) -> ColumnElement[bool]:
-    """A fresh figure with at least one open place (never NULL)."""
-    return case((and_(is_fresh(now), Doc.open_places > 0), True), else_=False)
-
-
-def known_wait(now: datetime) -> ColumnElement[int]:
-    """The total wait in weeks when fresh and known, else NULL."""
-    return case((is_fresh(now), Doc.total_wait_weeks), else_=None)
-
-
-def closeness(point: Point) -> ColumnElement[float]:
-    """The haversine of the angle between `point` and the main location: it grows with the
-    distance, so it sorts and filters like it, with fewer functions per row. NULL without
-    coordinates. Uses cos: built into PostgreSQL; on SQLite it must be there or be
-    registered (`ensure_math_functions`)."""
-    lat0, lon0 = point.lat * RADIANS, point.lon * RADIANS
-    # hav(x) = (1 - cos x) / 2: three cosines a row instead of four sines and a cosine. Near
-    # zero this loses digits, but at most about 0.1 m of distance.
-    lat = Doc.lat * RADIANS
-    return cast(
-        0.5
-        - 0.5 * func.cos(lat - lat0)
-        + math.cos(lat0) / 2 * func.cos(lat) * (1 - func.cos(Doc.lon * RADIANS - lon0)),
-        Float,
-    )
 
 
 def ensure_math_functions(connection: Connection) -> None:
@@ -253,32 +210,6 @@ def sort_keys(
     if query.sort is Sort.UPDATED:
         return [(Doc.measured_at.expression, True)]
     return []
-
-
-def facet_code(now: datetime) -> ColumnElement[int | None]:
-    """Kind, cluster, iJw category and status (as of `now`) packed in one integer, so the
-    facets other than municipality need one GROUP BY on one number (`unpack_facets`)."""
-    kind = case(KIND_CODES, value=Doc.kind, else_=0)
-    status = case(
-        (is_fresh(now), case(STATUS_CODES, value=Doc.status, else_=0)),
-        else_=0,
-    )
-    ijw = func.coalesce(Doc.ijw_category + 1, 0)
-    cluster = func.coalesce(Doc.cluster + 1, 0)
-    return ((ijw * CODE_WIDTH + cluster) * CODE_WIDTH + kind) * CODE_WIDTH + status
-
-
-def unpack_facets(code: int) -> dict[str, str]:
-    """The facet buckets packed by `facet_code`."""
-    rest, status = divmod(code, CODE_WIDTH)
-    rest, kind = divmod(rest, CODE_WIDTH)
-    ijw, cluster = divmod(rest, CODE_WIDTH)
-    return {
-        "kind": KINDS[kind],
-        "cluster": str(cluster - 1) if cluster else NONE_BUCKET,
-        "ijw_category": str(ijw - 1) if ijw else NONE_BUCKET,
-        "status": STATUSES[status - 1] if status else UNKNOWN_STATUS,
-    }
 
 
 def facets_and_page(

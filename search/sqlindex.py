@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.selectable import FromClause
 
-from directory.db import unit_of_work
+from directory.db import CHUNK, unit_of_work
 from directory.enums import OfferKind
 from directory.search_index import MULTI_VALUED, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
@@ -57,7 +57,6 @@ from search.query import (
 from search.text import allowed_typos, compound_words, normalise, parse_query
 
 TextMode = Literal["fts", "substring"]
-CHUNK = 500  # ids per DELETE statement
 DOCUMENTS = Doc.__table__
 # Statements SQLAlchemy cannot build for a virtual table (FTS5 commands go through INSERT).
 FTS_INSERT = text("INSERT INTO search_text(rowid, name, body) VALUES (:id, :name, :body)")
@@ -95,45 +94,53 @@ class SqlIndex:
 
     # --- reading --------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
-        """Answer `query` as of `now` (see `search.query` for the semantics)."""
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
+        """Answer `query` as of `now` (see `search.query` for the semantics), in the
+        caller's `session` (a request's or job's unit of work); without one, in a read-only
+        unit of work of its own (tools and the contract suite)."""
         if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
             raise ValueError(f"page must be ≥ 1 and per_page between 1 and {MAX_PER_PAGE}")
-        with unit_of_work(self._sessions, read_only=True) as session:
-            connection = session.connection()
-            if query.near is not None and self._dialect == "sqlite":
-                sqlfilters.ensure_math_functions(connection)
-            source, condition, expression = self._text(connection, query)
-            # Without FTS5 matches to drive the join, SQLite picks the index on lat for a
-            # radius, however much of the table its box holds.
-            scan_box = (
-                self._dialect == "sqlite"
-                and source is DOCUMENTS
-                and sqlfilters.box_is_wide(connection, query)
-            )
-            where = sqlfilters.conditions(query, now, condition, scan_box=scan_box)
-            limit, offset = query.per_page, (query.page - 1) * query.per_page
-            score, page = None, None
-            if expression is not None and query.sort is Sort.RELEVANCE:
-                # With filters, each matched row carries whether its name matches (0 or
-                # 1); with none, the page is read straight off the FTS5 index.
-                if where:
-                    score = Doc.id.not_in(ftsquery.named(expression))
-                else:
-                    page = ftsquery.page_by_relevance(expression, limit, offset)
-            within = sqlfilters.radius(query)
-            total, facets, page_ids = sqlfilters.facets_and_page(
-                connection,
-                source=source,
-                where=where,
-                keys=sqlfilters.sort_keys(query, now, score, within),
-                now=now,
-                limit=limit,
-                offset=offset,
-                within=within,
-                page=page,
-            )
-            items = self._hits(connection, page_ids, query.near, now)
+        if session is not None:
+            return self._search(session.connection(), query, now)
+        with unit_of_work(self._sessions, read_only=True) as own:
+            return self._search(own.connection(), query, now)
+
+    def _search(self, connection: Connection, query: SearchQuery, now: datetime) -> SearchResult:
+        if query.near is not None and self._dialect == "sqlite":
+            sqlfilters.ensure_math_functions(connection)
+        source, condition, expression = self._text(connection, query)
+        # Without FTS5 matches to drive the join, SQLite picks the index on lat for a
+        # radius, however much of the table its box holds.
+        scan_box = (
+            self._dialect == "sqlite"
+            and source is DOCUMENTS
+            and sqlfilters.box_is_wide(connection, query)
+        )
+        where = sqlfilters.conditions(query, now, condition, scan_box=scan_box)
+        limit, offset = query.per_page, (query.page - 1) * query.per_page
+        score, page = None, None
+        if expression is not None and query.sort is Sort.RELEVANCE:
+            # With filters, each matched row carries whether its name matches (0 or
+            # 1); with none, the page is read straight off the FTS5 index.
+            if where:
+                score = Doc.id.not_in(ftsquery.named(expression))
+            else:
+                page = ftsquery.page_by_relevance(expression, limit, offset)
+        within = sqlfilters.radius(query)
+        total, facets, page_ids = sqlfilters.facets_and_page(
+            connection,
+            source=source,
+            where=where,
+            keys=sqlfilters.sort_keys(query, now, score, within),
+            now=now,
+            limit=limit,
+            offset=offset,
+            within=within,
+            page=page,
+        )
+        items = self._hits(connection, page_ids, query.near, now)
         return SearchResult(items, total, query.page, query.per_page, facets)
 
     def _text(

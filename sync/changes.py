@@ -37,11 +37,12 @@ from directory.catalogue.models import (
     WaitingNorm,
     offer_location,
 )
+from directory.db import CHUNK
 from directory.geo import distance_km
 from directory.jobs import ChangeMark
 from directory.reference.models import Municipality, swv_municipality
 from directory.search_index import IndexOutbox
-from directory.signals.inputs import CHUNK, is_category, offer_categories
+from directory.signals.inputs import is_category, offer_categories
 from directory.signals.models import Signal
 from directory.signals.rules import signal_kind
 

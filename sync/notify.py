@@ -1,4 +1,5 @@
-"""Sends the notification outbox: signed webhook calls and e-mail, after the commit.
+"""Sends the notification outbox (the `send-notifications` job): signed webhook calls and
+e-mail, after the commit.
 
 `send_due_notifications` claims due rows in one short transaction, sends each one outside
 any transaction (a slow receiver never holds a database lock), and records each outcome in
@@ -36,6 +37,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 from urllib.parse import urlsplit
 
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +45,11 @@ from directory.config import Settings
 from directory.db import unit_of_work
 from directory.notifications.models import Notification, WebhookSubscription
 from directory.notifications.service import DEAD, MAX_ATTEMPTS, PENDING, SENT, next_attempt
+from sync.runner import JobContext, JobSpec, NotificationSender, late_after_every
 
 log = logging.getLogger(__name__)
 
+SEND_NOTIFICATIONS = "send-notifications"
 TIMESTAMP_HEADER = "X-Plekwijzer-Timestamp"
 SIGNATURE_HEADER = "X-Plekwijzer-Signature"
 SIGNATURE_PREFIX = "sha256="
@@ -355,3 +359,41 @@ def _plain(value: Any) -> str:
     if isinstance(value, Sequence | dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+# --- the job --------------------------------------------------------------------------
+
+
+def notification_sender(settings: Settings) -> NotificationSender:
+    """The `send-notifications` job: `send_due_notifications` with the SMTP and webhook
+    settings (it commits per row itself, so a slow receiver holds no lock)."""
+    smtp = SmtpSettings.from_settings(settings)
+
+    def send(session_factory: sessionmaker[Session], now: datetime) -> SendSummary:
+        return send_due_notifications(
+            session_factory, now, smtp=smtp, http_timeout=settings.webhook_timeout_seconds
+        )
+
+    return send
+
+
+def jobs(context: JobContext) -> list[JobSpec]:
+    """The sender every `notification_send_seconds` (the context's own sender, if any)."""
+    settings, factory = context.settings, context.session_factory
+    sender = context.send_notifications or notification_sender(settings)
+    return [
+        JobSpec(
+            SEND_NOTIFICATIONS,
+            "send queued webhooks and e-mails",
+            lambda now: sender(factory, now),
+            IntervalTrigger(seconds=settings.notification_send_seconds),
+            misfire_grace_seconds=60,
+            late_after=late_after_every(timedelta(seconds=settings.notification_send_seconds)),
+            did_something=_sent_anything,
+        )
+    ]
+
+
+def _sent_anything(result: object) -> bool:
+    # A sender handed in by a test may return anything: only a summary tells of sending.
+    return isinstance(result, SendSummary) and bool(result.sent or result.retried or result.dead)

@@ -3,17 +3,20 @@
 A figure past its valid-until already counts as unknown everywhere (no job is needed for
 that); these help keep figures from getting there. A reminder is an e-mail queued in the
 `notification` outbox, once per figure (its dedupe key names the report), sent after the
-commit by the notification sender.
+commit by the notification sender. `jobs` registers the daily `freshness-reminders` job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from directory.catalogue.figures import current_reports
 from directory.catalogue.models import (
     AvailabilityReport,
     Contract,
@@ -23,7 +26,10 @@ from directory.catalogue.models import (
     Organisation,
     offer_location,
 )
+from directory.config import Settings
+from directory.db import unit_of_work
 from directory.notifications.models import Notification
+from sync.runner import JobContext, JobSpec
 
 REMINDER_EVENT = "freshness_reminder"
 
@@ -40,7 +46,7 @@ def queue_freshness_reminders(session: Session, *, now: datetime, days_before: i
     Figures already expired and figures further off are left alone, as are organisations
     without an e-mail address. Only flushes; the caller's unit of work commits."""
     due = session.execute(
-        select(
+        current_reports(
             AvailabilityReport.id,
             AvailabilityReport.valid_until,
             CurrentAvailability.scope,
@@ -50,7 +56,6 @@ def queue_freshness_reminders(session: Session, *, now: datetime, days_before: i
             Organisation.name.label("organisation_name"),
             Organisation.email,
         )
-        .join(CurrentAvailability, CurrentAvailability.report_id == AvailabilityReport.id)
         .join(Offer, Offer.id == CurrentAvailability.offer_id)
         .join(Organisation, Organisation.id == Offer.organisation_id)
         .where(
@@ -125,7 +130,7 @@ def organisations_with_expired_figures(
     contracted = select(Contract.offer_id).where(Contract.municipality_code == municipality_code)
     oldest = func.min(AvailabilityReport.valid_until)
     rows = session.execute(
-        select(
+        current_reports(
             Organisation.id,
             Organisation.name,
             Organisation.email,
@@ -133,9 +138,8 @@ def organisations_with_expired_figures(
             func.count(func.distinct(Offer.id)),
             oldest,
         )
-        .join(Offer, Offer.organisation_id == Organisation.id)
-        .join(CurrentAvailability, CurrentAvailability.offer_id == Offer.id)
-        .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
+        .join(Offer, Offer.id == CurrentAvailability.offer_id)
+        .join(Organisation, Organisation.id == Offer.organisation_id)
         .where(
             AvailabilityReport.valid_until <= now,
             Offer.deleted_at.is_(None),
@@ -145,3 +149,36 @@ def organisations_with_expired_figures(
         .order_by(oldest, Organisation.id)
     ).all()
     return [ExpiredFigures(*row) for row in rows]
+
+
+# --- the job --------------------------------------------------------------------------
+
+FRESHNESS_REMINDERS = "freshness-reminders"
+REMINDER_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+# The daily reminder is late when a day and a bit passed (a DST change, a slow start).
+REMINDERS_LATE_AFTER = timedelta(hours=26)
+
+
+def send_freshness_reminders(
+    session_factory: sessionmaker[Session], settings: Settings, now: datetime
+) -> int:
+    """Queue reminders for figures expiring within `reminder_days_before_expiry` days."""
+    with unit_of_work(session_factory) as session:
+        return queue_freshness_reminders(
+            session, now=now, days_before=settings.reminder_days_before_expiry
+        )
+
+
+def jobs(context: JobContext) -> list[JobSpec]:
+    """The reminders daily at `reminder_hour`, Amsterdam time."""
+    settings, factory = context.settings, context.session_factory
+    return [
+        JobSpec(
+            FRESHNESS_REMINDERS,
+            "remind providers of figures about to expire",
+            lambda now: send_freshness_reminders(factory, settings, now),
+            CronTrigger(hour=settings.reminder_hour, timezone=REMINDER_TIMEZONE),
+            misfire_grace_seconds=6 * 3600,
+            late_after=REMINDERS_LATE_AFTER,
+        )
+    ]

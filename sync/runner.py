@@ -1,9 +1,9 @@
-"""The scheduled jobs and the APScheduler 3 scheduler that runs them.
+"""The runner of the scheduled jobs: an APScheduler 3 scheduler that only a lock lets run.
 
-Jobs: a full signal evaluation every few minutes; every few seconds a look at what
-changed (availability, contracts, norms) that re-evaluates only the pairs it touches;
-the case watches every minute; freshness reminders daily; the notification sender; and,
-with a lock, its renewal.
+Each capability registers its own jobs next to their bodies, as a `JobSource` (a function
+of the `JobContext` that returns its `JobSpec`s: `sync.signals.jobs`, `sync.watches.jobs`,
+…); `web.capabilities` names the sources this application runs. The runner adds one job of its
+own: with a lock, the lock's renewal.
 
 Every job is a plain function of the time it runs at (`Scheduler.run_job` calls it with
 the injected clock's `now`; tests call it with their own), runs in one unit of work, and
@@ -12,50 +12,36 @@ database does nothing until the first one is gone. A job that fails is logged
 (`JobFailure`, with its traceback) and recorded in `Scheduler.status` and in the
 `job_run` table that `/health` reads (`sync.job_runs`, which writes a quiet success only
 once a minute); it runs again at its next time and the other jobs carry on. `/health`
-calls a job late when its last run is older than `late_after` allows.
+calls a job late when its last run is older than its spec's `late_after` allows (the
+function `late_after` collects them).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
-from directory.db import unit_of_work
-from directory.signals.service import EvaluationSummary, evaluate_as_configured
 from search.service import Search, make_search
-from sync.changes import affected_pairs, load_state, read_changes, save_state, start_state
 from sync.job_runs import MAX_ERROR_CHARS, RECORD_EVERY, record_run
 from sync.lock import SchedulerLock
-from sync.notify import SendSummary, SmtpSettings, send_due_notifications
-from sync.reminders import queue_freshness_reminders
-from sync.watches import WatchRun, evaluate_watches
 
 log = logging.getLogger(__name__)
 
-EVALUATE_SIGNALS = "evaluate-signals"
-EVALUATE_CHANGES = "evaluate-changes"
-EVALUATE_WATCHES = "evaluate-watches"
-FRESHNESS_REMINDERS = "freshness-reminders"
-SEND_NOTIFICATIONS = "send-notifications"
 RENEW_LOCK = "renew-lock"
-REMINDER_TIMEZONE = ZoneInfo("Europe/Amsterdam")
-# The daily reminder is late when a day and a bit passed (a DST change, a slow start).
-REMINDERS_LATE_AFTER = timedelta(hours=26)
-# Beyond this many changed offers one full evaluation is cheaper than many small ones.
-FULL_EVALUATION_ABOVE = 2_000
+# A healthy run may take this long (a full evaluation after a bulk import, a few SMTP
+# timeouts) without its job being called late.
+RUN_ALLOWANCE = timedelta(minutes=2)
 
 Clock = Callable[[], datetime]
 NotificationSender = Callable[[sessionmaker[Session], datetime], object]
@@ -66,113 +52,85 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-# --- the jobs, as plain functions -------------------------------------------------------
-
-
-def evaluate_all_signals(
-    session_factory: sessionmaker[Session], settings: Settings, now: datetime
-) -> EvaluationSummary:
-    """Evaluate every municipality and category (what time alone changes, such as a figure
-    passing its valid-until or a contract ending, is caught here)."""
-    with unit_of_work(session_factory) as session:
-        return evaluate_as_configured(session, settings, now)
+# --- what the capabilities register -----------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeRun:
-    """What one run of the change job did."""
+class JobContext:
+    """What the job sources build their jobs' bodies from."""
 
-    full: bool  # evaluated everything (the first run, or too much changed)
-    offers: int  # changed offers seen
-    pairs: frozenset[tuple[str, str]]  # (municipality, category) pairs asked for
-    summary: EvaluationSummary
-
-
-def evaluate_changes(
-    session_factory: sessionmaker[Session], settings: Settings, now: datetime
-) -> ChangeRun:
-    """Re-evaluate the signals touched by what changed since the last committed run (see
-    `sync.changes`; the mark is stored with the evaluation). Without a stored mark (a new
-    database) it evaluates everything and starts following changes from there."""
-    with unit_of_work(session_factory) as session:
-        previous = load_state(session)
-        if previous is None:
-            state = start_state(session)
-            run = ChangeRun(True, 0, frozenset(), evaluate_as_configured(session, settings, now))
-        else:
-            changes, state = read_changes(session, previous)
-            run = _evaluate_changed(session, settings, now, changes.offer_ids, changes.norm_scopes)
-        if state != previous:  # a quiet poll writes nothing
-            save_state(session, state, now)
-    return run
+    session_factory: sessionmaker[Session]
+    settings: Settings
+    search: Search
+    # Tests hand in their own sender; None: `sync.notify` sends as the settings say.
+    send_notifications: NotificationSender | None = None
 
 
-def _evaluate_changed(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    offer_ids: frozenset[int],
-    norm_scopes: dict[str, set[str] | None],
-) -> ChangeRun:
-    if len(offer_ids) > FULL_EVALUATION_ABOVE:
-        return ChangeRun(
-            True, len(offer_ids), frozenset(), evaluate_as_configured(session, settings, now)
-        )
-    scopes: dict[str, set[str] | None] = dict(
-        affected_pairs(session, offer_ids, settings.signal_max_distance_km)
+def returned_something(result: object) -> bool:
+    """A run did something unless its job returned nothing (None) or just True."""
+    return result is not True and result is not None
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """One scheduled job: a stable id, its body (a function of the time it runs at), when
+    it runs, and how its runs are judged."""
+
+    id: str
+    name: str
+    run: Callable[[datetime], object]
+    trigger: Any
+    misfire_grace_seconds: int
+    start_now: bool = False
+    late_after: timedelta | None = None  # `/health` calls it late past this; None: never
+    # Whether a result is worth an INFO line: the frequent jobs log only what they did.
+    did_something: Callable[[Any], bool] = returned_something
+
+
+JobSource = Callable[[JobContext], list[JobSpec]]
+
+
+def late_after_every(interval: timedelta) -> timedelta:
+    """`JobSpec.late_after` for a job that runs every `interval`: three intervals, but at
+    least what a healthy quiet job may lag (`sync.job_runs` writes a quiet run only every
+    `RECORD_EVERY`, and only once it has finished), plus `RUN_ALLOWANCE` for one long run."""
+    return max(3 * interval, RECORD_EVERY + 2 * interval) + RUN_ALLOWANCE
+
+
+def job_specs(sources: Sequence[JobSource], context: JobContext) -> list[JobSpec]:
+    """The jobs the sources register, in their order."""
+    specs = [spec for source in sources for spec in source(context)]
+    ids = [spec.id for spec in specs]
+    if len(set(ids)) != len(ids):  # one would silently replace the other
+        raise ValueError(f"two jobs with one id among {ids}")
+    return specs
+
+
+def late_after(sources: Sequence[JobSource], context: JobContext) -> dict[str, timedelta]:
+    """How old each job's last recorded run may be before `/health` calls it late (its
+    spec's `late_after`; jobs without one are never late)."""
+    return {
+        spec.id: spec.late_after
+        for spec in job_specs(sources, context)
+        if spec.late_after is not None
+    }
+
+
+def _lock_renewal(lock: SchedulerLock) -> JobSpec:
+    # Renews the lease between runs of the other jobs, and lets a standby notice soon that
+    # the holder is gone.
+    every = max(1.0, lock.ttl.total_seconds() / 4)
+    return JobSpec(
+        RENEW_LOCK,
+        "hold the scheduler lock",
+        lambda now: True,
+        IntervalTrigger(seconds=every),
+        misfire_grace_seconds=max(1, int(every)),
+        start_now=True,
     )
-    for category, municipalities in norm_scopes.items():
-        known = scopes.get(category, set())
-        wider = None if municipalities is None or known is None else known | municipalities
-        scopes[category] = wider
-    totals = EvaluationSummary(0, 0, 0, 0)
-    pairs: set[tuple[str, str]] = set()
-    for category, municipalities in sorted(scopes.items()):
-        if municipalities is not None and not municipalities:
-            continue
-        # "*" stands for every municipality (a national norm changed).
-        pairs.update((code, category) for code in municipalities or {"*"})
-        summary = evaluate_as_configured(
-            session, settings, now, municipalities=municipalities, categories={category}
-        )
-        totals += summary
-    return ChangeRun(False, len(offer_ids), frozenset(pairs), totals)
-
-
-def send_freshness_reminders(
-    session_factory: sessionmaker[Session], settings: Settings, now: datetime
-) -> int:
-    """Queue reminders for figures expiring within `reminder_days_before_expiry` days."""
-    with unit_of_work(session_factory) as session:
-        return queue_freshness_reminders(
-            session, now=now, days_before=settings.reminder_days_before_expiry
-        )
-
-
-def notification_sender(settings: Settings) -> NotificationSender:
-    """The `send-notifications` job: `sync.notify.send_due_notifications` with the SMTP and
-    webhook settings (it commits per row itself, so a slow receiver holds no lock)."""
-    smtp = SmtpSettings.from_settings(settings)
-
-    def send(session_factory: sessionmaker[Session], now: datetime) -> SendSummary:
-        return send_due_notifications(
-            session_factory, now, smtp=smtp, http_timeout=settings.webhook_timeout_seconds
-        )
-
-    return send
 
 
 # --- the scheduler ----------------------------------------------------------------------
-
-
-def _did_something(result: object) -> bool:
-    if isinstance(result, ChangeRun):
-        return result.full or bool(result.pairs)
-    if isinstance(result, WatchRun):
-        return bool(result.alerts or result.failed)
-    if isinstance(result, SendSummary):
-        return bool(result.sent or result.retried or result.dead)
-    return result is not True and result is not None
 
 
 @dataclass(slots=True)
@@ -190,16 +148,6 @@ class JobStatus:
     last_result: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class JobSpec:
-    id: str
-    name: str
-    run: Callable[[datetime], object]
-    trigger: Any
-    misfire_grace_seconds: int
-    start_now: bool = False
-
-
 @dataclass(slots=True)
 class _Statuses:
     by_job: dict[str, JobStatus] = field(default_factory=dict)
@@ -207,31 +155,9 @@ class _Statuses:
     guard: threading.Lock = field(default_factory=threading.Lock)
 
 
-# A healthy run may take this long (a full evaluation after a bulk import, a few SMTP
-# timeouts) without its job being called late.
-RUN_ALLOWANCE = timedelta(minutes=2)
-
-
-def late_after(settings: Settings) -> dict[str, timedelta]:
-    """How old each job's last recorded run may be before `/health` calls it late: three
-    intervals, but at least what a healthy quiet job may lag (`sync.job_runs` writes a
-    quiet run only every `RECORD_EVERY`, and only once it has finished), plus
-    `RUN_ALLOWANCE` for one long run; the daily reminders after `REMINDERS_LATE_AFTER`."""
-    intervals = {
-        EVALUATE_SIGNALS: timedelta(minutes=settings.signal_evaluation_minutes),
-        EVALUATE_CHANGES: timedelta(seconds=settings.signal_change_poll_seconds),
-        EVALUATE_WATCHES: timedelta(seconds=settings.watch_evaluation_seconds),
-        SEND_NOTIFICATIONS: timedelta(seconds=settings.notification_send_seconds),
-    }
-    limits = {
-        job_id: max(3 * interval, RECORD_EVERY + 2 * interval) + RUN_ALLOWANCE
-        for job_id, interval in intervals.items()
-    }
-    return {**limits, FRESHNESS_REMINDERS: REMINDERS_LATE_AFTER}
-
-
 class Scheduler:
-    """The jobs on an APScheduler `BackgroundScheduler`, each run through `run_job`.
+    """The jobs of `sources` on an APScheduler `BackgroundScheduler`, each run through
+    `run_job`.
 
     `lock` None means this process runs every job (tests, or a deployment that
     guarantees one scheduler by other means)."""
@@ -241,6 +167,7 @@ class Scheduler:
         session_factory: sessionmaker[Session],
         settings: Settings,
         *,
+        sources: Sequence[JobSource],
         lock: SchedulerLock | None = None,
         clock: Clock = utc_now,
         send_notifications: NotificationSender | None = None,
@@ -250,8 +177,11 @@ class Scheduler:
         self.search = search or make_search(settings, session_factory)
         self.lock, self.clock = lock, clock
         self._held: bool | None = None  # at the last look at the lock
-        self.send_notifications = send_notifications or notification_sender(settings)
-        self.specs = {spec.id: spec for spec in self._specs()}
+        context = JobContext(session_factory, settings, self.search, send_notifications)
+        specs = job_specs(sources, context)
+        if lock is not None:
+            specs.append(_lock_renewal(lock))
+        self.specs = {spec.id: spec for spec in specs}
         self._statuses = _Statuses({job_id: JobStatus() for job_id in self.specs})
         self._scheduler = BackgroundScheduler(
             timezone=UTC, executors={"default": ThreadPoolExecutor(max_workers=4)}
@@ -269,65 +199,6 @@ class Scheduler:
                 replace_existing=True,
             )
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-
-    def _specs(self) -> list[JobSpec]:
-        settings, factory = self.settings, self.session_factory
-        specs = [
-            JobSpec(
-                EVALUATE_SIGNALS,
-                "evaluate every PGB-route and education-gap signal",
-                lambda now: evaluate_all_signals(factory, settings, now),
-                IntervalTrigger(minutes=settings.signal_evaluation_minutes),
-                misfire_grace_seconds=300,
-            ),
-            JobSpec(
-                EVALUATE_CHANGES,
-                "re-evaluate the signals touched by changes",
-                lambda now: evaluate_changes(factory, settings, now),
-                IntervalTrigger(seconds=settings.signal_change_poll_seconds),
-                misfire_grace_seconds=30,
-                start_now=True,  # a new database's first run is the full evaluation
-            ),
-            JobSpec(
-                EVALUATE_WATCHES,
-                "alert professionals' case watches",
-                lambda now: evaluate_watches(factory, self.search, settings, now),
-                IntervalTrigger(seconds=settings.watch_evaluation_seconds),
-                misfire_grace_seconds=120,
-            ),
-            JobSpec(
-                FRESHNESS_REMINDERS,
-                "remind providers of figures about to expire",
-                lambda now: send_freshness_reminders(factory, settings, now),
-                CronTrigger(hour=settings.reminder_hour, timezone=REMINDER_TIMEZONE),
-                misfire_grace_seconds=6 * 3600,
-            ),
-        ]
-        sender = self.send_notifications
-        specs.append(
-            JobSpec(
-                SEND_NOTIFICATIONS,
-                "send queued webhooks and e-mails",
-                lambda now: sender(factory, now),
-                IntervalTrigger(seconds=settings.notification_send_seconds),
-                misfire_grace_seconds=60,
-            )
-        )
-        if self.lock is not None:
-            # Renews the lease between runs of the other jobs, and lets a standby notice
-            # soon that the holder is gone.
-            every = max(1.0, self.lock.ttl.total_seconds() / 4)
-            specs.append(
-                JobSpec(
-                    RENEW_LOCK,
-                    "hold the scheduler lock",
-                    lambda now: True,
-                    IntervalTrigger(seconds=every),
-                    misfire_grace_seconds=max(1, int(every)),
-                    start_now=True,
-                )
-            )
-        return specs
 
     # --- running ----------------------------------------------------------------------
 
@@ -360,8 +231,7 @@ class Scheduler:
             status.last_result = repr(result)[:500]
         if job_id != RENEW_LOCK:  # it only keeps the lease; its runs tell nobody anything
             self._record(job_id, now, None)
-        # The frequent jobs log only when they did something.
-        level = logging.INFO if _did_something(result) else logging.DEBUG
+        level = logging.INFO if spec.did_something(result) else logging.DEBUG
         log.log(level, "job %s done: %r", job_id, result)
         return "ran"
 
@@ -440,14 +310,16 @@ def make_scheduler(
     session_factory: sessionmaker[Session],
     settings: Settings,
     *,
+    sources: Sequence[JobSource],
     clock: Clock = utc_now,
     holder: str | None = None,
 ) -> Scheduler:
-    """The scheduler of a worker (or of the embedded `serve`), with the database lock."""
+    """The scheduler of a worker (or of the embedded `serve`) running the jobs of
+    `sources`, with the database lock."""
     bind = session_factory.kw.get("bind")
     if bind is None:
         raise ValueError("the session factory is bound to no database")
     lock = SchedulerLock(
         bind.engine, holder=holder, ttl=timedelta(seconds=settings.scheduler_lease_seconds)
     )
-    return Scheduler(session_factory, settings, lock=lock, clock=clock)
+    return Scheduler(session_factory, settings, sources=sources, lock=lock, clock=clock)

@@ -11,7 +11,8 @@ first, each in its own read; then one unit of work records every watch's outcome
 crash records nothing half and the next run does it again.
 
 Also here: the watch's search as it is stored (`search_json`) and read back
-(`search_query`), so the API (and later the professional pages) store what this job reads.
+(`search_query`), so the API (and later the professional pages) store what this job reads;
+and `jobs`, which registers the job with the runner (`sync.runner`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,9 +45,11 @@ from directory.watches.rules import (
 from directory.watches.service import WatchEvaluation, record_watch_evaluations
 from search.query import MAX_PER_PAGE, Point, SearchQuery, Sort
 from search.service import Search
+from sync.runner import JobContext, JobSpec, late_after_every
 
 log = logging.getLogger(__name__)
 
+EVALUATE_WATCHES = "evaluate-watches"
 MAX_MATCHES = 500  # per watch: the shortest waits first
 
 
@@ -136,6 +140,8 @@ def evaluate_watches(
     found: dict[int, list[Any]] = {}
     failed = 0
     degraded = False
+    # Each watch's search reads in a unit of its own (the backend opens it): one failing
+    # search, or a slow engine, must not abort or hold up the others.
     for watch_id, data in sorted(stored.items()):
         # The database fallback filters and sorts exactly, but matches words differently:
         # while it answers, watches with words wait for the engine, the others carry on.
@@ -226,3 +232,19 @@ def _open_signals(session: Session, municipalities: set[str]) -> dict[str, list[
             OpenSignal(signal_id, kind, category, opened_at)
         )
     return by_municipality
+
+
+def jobs(context: JobContext) -> list[JobSpec]:
+    """The watch job every `watch_evaluation_seconds`."""
+    settings, factory, search = context.settings, context.session_factory, context.search
+    return [
+        JobSpec(
+            EVALUATE_WATCHES,
+            "alert professionals' case watches",
+            lambda now: evaluate_watches(factory, search, settings, now),
+            IntervalTrigger(seconds=settings.watch_evaluation_seconds),
+            misfire_grace_seconds=120,
+            late_after=late_after_every(timedelta(seconds=settings.watch_evaluation_seconds)),
+            did_something=lambda run: bool(run.alerts or run.failed),
+        )
+    ]

@@ -18,20 +18,14 @@ from directory.config import Settings
 from directory.db import make_engine, make_session_factory
 from search.service import make_search
 from sync.relay import RelayThread
-from sync.runner import make_scheduler
+from sync.runner import JobContext, late_after, make_scheduler
 from web.api import docs as api_docs
-from web.api import health, openapi
-from web.api import public as public_api
-from web.api import signals as signals_api
-from web.api import watches as watches_api
-from web.api.provider import bulk as bulk_routes
-from web.api.provider import offers as provider_routes
-from web.api.provider import waitlist as waitlist_routes
+from web.api import openapi
+from web.capabilities import JOB_SOURCES, ROUTES
 from web.kit.problems import EXCEPTION_HANDLERS
 from web.kit.ratelimit import RateLimiter
 from web.kit.security import SecurityHeaders
 from web.pages.assets import build_style_sheet
-from web.pages.parents import routes as pages
 
 
 def utc_now() -> datetime:
@@ -65,7 +59,7 @@ def create_app(
                 repair_every=settings.index_repair_seconds,
             )
             thread.start()
-            scheduler = make_scheduler(session_factory, settings, clock=clock)
+            scheduler = make_scheduler(session_factory, settings, sources=JOB_SOURCES, clock=clock)
             scheduler.start()
         try:
             yield
@@ -77,17 +71,9 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/health", health.health),
-            Route("/api/v1/health", health.health),
             Route("/api/v1/openapi.json", openapi.openapi, methods=["GET"]),
             Route("/api/v1/docs", api_docs.api_docs, methods=["GET"]),
-            *pages.routes,
-            *public_api.routes,
-            *signals_api.routes,
-            *watches_api.routes,
-            *provider_routes.routes,
-            *bulk_routes.routes,
-            *waitlist_routes.routes,
+            *ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         # Open data: any site may read the public API from a browser. Writes come from
@@ -103,6 +89,8 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.clock = clock
     app.state.search = search
+    # How old each job's last run may be before /health calls it late, from the jobs' specs.
+    app.state.late_after = late_after(JOB_SOURCES, JobContext(session_factory, settings, search))
     app.state.style_sheet = build_style_sheet()
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)

@@ -6,6 +6,8 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -39,6 +41,7 @@ from search.service import Search, make_search
 from sync.relay import RelayThread, rebuild_index, repair_drifts
 from sync.runner import make_scheduler
 from web.app import create_app
+from web.capabilities import JOB_SOURCES
 
 console = Console(stderr=True)
 TASK_CLEANUP_SECONDS = 3600
@@ -69,10 +72,17 @@ def _engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
+@contextmanager
+def _command_unit(engine: Engine | None = None) -> Iterator[Session]:
+    """A command's one unit of work, on `engine` or the configured database."""
+    with unit_of_work(make_session_factory(engine or _engine())) as session:
+        yield session
+
+
 def _prepare(engine: Engine) -> None:
     """Migrate to the newest schema and load the shipped reference data."""
     upgrade(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
+    with _command_unit(engine) as session:
         load_reference_data(session)
 
 
@@ -109,7 +119,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
 
 def _load_or_refresh_demo(engine: Engine) -> None:
     now = datetime.now(UTC)
-    with unit_of_work(make_session_factory(engine)) as session:
+    with _command_unit(engine) as session:
         if count_offers(session):
             shift = refresh_demo(session, now)
             if shift:
@@ -134,7 +144,7 @@ def evaluate_signals_command() -> None:
     """Evaluate the PGB-route and education-gap signals of every municipality and
     category now, and open or resolve them."""
     started = time.perf_counter()
-    with unit_of_work(make_session_factory(_engine())) as session:
+    with _command_unit() as session:
         summary = evaluate_as_configured(session, get_settings(), datetime.now(UTC))
     _print_signals(summary)
     console.print(f"Done in {time.perf_counter() - started:.2f} s.")
@@ -177,7 +187,9 @@ def worker() -> None:
         settings.index_poll_seconds,
         repair_every=settings.index_repair_seconds,
     )
-    scheduler = make_scheduler(factory, settings, clock=lambda: datetime.now(UTC))
+    scheduler = make_scheduler(
+        factory, settings, sources=JOB_SOURCES, clock=lambda: datetime.now(UTC)
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     relay.start()
@@ -223,7 +235,7 @@ def demo() -> None:
     """Load the demo catalogue (fictional providers in Rotterdam and Utrecht)."""
     engine = _engine()
     _prepare(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
+    with _command_unit(engine) as session:
         now = datetime.now(UTC)
         result = load_demo(session, now)
         signals = evaluate_as_configured(session, get_settings(), now)
@@ -251,7 +263,7 @@ def generate(offers: int, seed: int) -> None:
     )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("generate", total=offers)
-        with unit_of_work(make_session_factory(engine)) as session:
+        with _command_unit(engine) as session:
             result = generate_catalogue(
                 session,
                 offers=offers,
@@ -269,7 +281,7 @@ def import_municipalities_command(file: Path) -> None:
     columns of directory/reference/data/municipalities.csv). All rows or none."""
     engine = _engine()
     _prepare(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
+    with _command_unit(engine) as session:
         count = import_municipalities(session, file)
     console.print(f"Imported {count} municipalities.")
 
@@ -297,7 +309,7 @@ def keys() -> None:
 @click.option("--name", default="", help="What the key is for, e.g. the provider's system.")
 def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> None:
     """Create a key and print it once: it cannot be shown again."""
-    with unit_of_work(make_session_factory(_engine())) as session:
+    with _command_unit() as session:
         scope_list = list(scopes or SCOPES)
         client, key = create_key(session, organisation_id, scope_list, name, datetime.now(UTC))
     console.print(
@@ -311,7 +323,7 @@ def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> Non
 @click.argument("key_id", type=click.IntRange(1, 2**31 - 1))
 def keys_revoke(key_id: int) -> None:
     """Revoke a key: requests with it are refused from now on."""
-    with unit_of_work(make_session_factory(_engine())) as session:
+    with _command_unit() as session:
         revoke_key(session, key_id, datetime.now(UTC))
     console.print(f"API key {key_id} is revoked.")
 
@@ -340,7 +352,7 @@ def webhooks_add(
     url: str, organisation_id: int | None, municipality: str | None, events: tuple[str, ...]
 ) -> None:
     """Subscribe a system and print its signing secret once."""
-    with unit_of_work(make_session_factory(_engine())) as session:
+    with _command_unit() as session:
         subscription, secret = register_webhook(
             session,
             url=url,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from directory.catalogue.figures import current_reports
 from directory.catalogue.models import (
     AuditEvent,
     AvailabilityReport,
@@ -17,7 +18,8 @@ from directory.catalogue.models import (
     CurrentAvailability,
     Offer,
 )
-from directory.catalogue.rules import ScopedFigures, availability_scope, supersedes
+from directory.catalogue.rules import availability_scope, supersedes
+from directory.db import CHUNK
 from directory.enums import AvailabilityStatus, WaitMeasure
 from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.search_index import IndexOutbox
@@ -27,7 +29,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 # A figure must be renewed at least yearly; older ones are unknown.
 MAX_VALIDITY = timedelta(days=366)
 # Stay well under SQLite's limit on bound parameters per statement.
-CHUNK = 500
 COUNTS = ("open_places", "waiting_list_size", "bridging_count")
 WAITS = ("intake_wait_weeks", "treatment_wait_weeks")
 
@@ -243,10 +244,8 @@ def _current(
     ordered = sorted(offer_ids)
     current: dict[tuple[int, str], tuple[CurrentAvailability | None, datetime | None]] = {}
     for start in range(0, len(ordered), CHUNK):
-        query = (
-            select(CurrentAvailability, AvailabilityReport.measured_at)
-            .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
-            .where(CurrentAvailability.offer_id.in_(ordered[start : start + CHUNK]))
+        query = current_reports(CurrentAvailability, AvailabilityReport.measured_at).where(
+            CurrentAvailability.offer_id.in_(ordered[start : start + CHUNK])
         )
         for pointer, measured_at in session.execute(query):
             current[(pointer.offer_id, pointer.scope)] = (pointer, measured_at)
@@ -302,19 +301,6 @@ def report_snapshot(report: AvailabilityReport) -> dict[str, Any]:
     }
 
 
-def scoped_figures(scope: str, report: AvailabilityReport) -> ScopedFigures:
-    """What the rules read of a current report (see `rules.headline`)."""
-    return ScopedFigures(
-        scope=scope,
-        status=report.status,
-        open_places=report.open_places,
-        intake_wait_weeks=report.intake_wait_weeks,
-        treatment_wait_weeks=report.treatment_wait_weeks,
-        measured_at=report.measured_at,
-        valid_until=report.valid_until,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class OfferView:
     """An offer with everything its public page and API show."""
@@ -336,8 +322,7 @@ def load_offer_view(session: Session, offer_id: int, history_limit: int = 100) -
     if offer is None:
         raise NotFoundError(f"offer {offer_id}")
     current = session.execute(
-        select(CurrentAvailability.scope, AvailabilityReport)
-        .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
+        current_reports(CurrentAvailability.scope, AvailabilityReport)
         .where(CurrentAvailability.offer_id == offer_id)
         .order_by(CurrentAvailability.scope)
     ).all()

@@ -10,278 +10,41 @@ Two stories are built in on purpose:
   can start now (the PGB route may apply);
 - Rotterdam, SO cluster 3: no school place within reach for almost two years (an
   education gap, for the onderwijsconsulent).
+
+The invented names and facts are in `demo_data`; `demo_builder` writes the rows.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import (
     AvailabilityReport,
-    Contract,
     Location,
     Offer,
     Organisation,
     WaitingNorm,
 )
-from directory.catalogue.service import (
-    AvailabilityInput,
-    Reporter,
-    count_offers,
-    record_availability,
+from directory.catalogue.service import count_offers
+from directory.devdata.demo_builder import DemoBuilder, DemoCatalogue, digits
+from directory.devdata.demo_data import (
+    BOARD,
+    CITIES,
+    CLUSTER_NEEDS,
+    DAY_PROGRAMMES,
+    NO_WAIT_PROGRAMMES,
+    PROVIDERS,
+    ROTTERDAM,
+    SCHOOLS,
+    UTRECHT,
+    YOUTH_CARE,
+    City,
 )
-from directory.config import DEFAULT_VALIDITY
-from directory.enums import (
-    AvailabilityStatus,
-    DayProgrammeType,
-    ExitProfile,
-    OfferKind,
-    OrganisationKind,
-    SchoolType,
-    TlvCategory,
-    WaitMeasure,
-)
+from directory.enums import ExitProfile, OfferKind, OrganisationKind, SchoolType, TlvCategory
 from directory.errors import DirectoryError
-
-SEED = 20240226
-CONTRACT_START = date(2024, 1, 1)
-REPORTER = Reporter(name="demo")
-HISTORY_MONTHS = 5
-
-ROTTERDAM, UTRECHT = "GM0599", "GM0344"
-
-
-@dataclass(frozen=True)
-class City:
-    code: str
-    name: str
-    lat: float
-    lon: float
-    postcode_range: tuple[int, int]
-    streets: tuple[str, ...]
-    neighbours: tuple[str, ...]  # municipalities that also contract this city's care
-
-
-CITIES = (
-    City(
-        ROTTERDAM,
-        "Rotterdam",
-        51.9225,
-        4.47917,
-        (3011, 3089),
-        ("Havenkade", "Lijnbaanweg", "Maasboulevard", "Kralingseweg", "Vierhavensstraat"),
-        ("GM0606", "GM0502"),
-    ),
-    City(
-        UTRECHT,
-        "Utrecht",
-        52.09083,
-        5.12222,
-        (3511, 3585),
-        ("Singelpad", "Vaartsche Rijnkade", "Leidsche Weg", "Biltsestraatweg", "Kanaaldijk"),
-        ("GM0356", "GM0355"),
-    ),
-)
-
-# (name, city, kind of organisation); every name is invented.
-PROVIDERS = {
-    ROTTERDAM: (
-        "Jeugdhulp Havenlicht",
-        "Kinder- en jeugd-ggz Lichtbaken",
-        "Gezinshulp De Kademuur",
-        "Zorgboerderij De Wilgenhoeve",
-        "Dagbehandeling Het Kompasnest",
-        "Jeugdhulp Zevenwinden",
-        "Ouder- en kindhulp De Brugwachter",
-        "Jeugdhulp Noordereiland-Oost",
-    ),
-    UTRECHT: (
-        "Jeugdhulp Domtoren-Oost",
-        "Kinder-ggz De Singelkring",
-        "Zorgboerderij De Kromme Akker",
-        "Gezinsbegeleiding Het Lindenhof",
-        "Dagbesteding De Werkplaats Noord",
-        "Jeugdhulp Vaartzicht",
-        "Ouder- en kindhulp De Waterlinie",
-        "Jeugdhulp Kanaleneiland-Zuid",
-    ),
-}
-SCHOOLS = {
-    ROTTERDAM: ("De Vuurtoren", "Het Anker", "De Getijden", "De Regenboogbrug", "Het Baken"),
-    UTRECHT: ("De Kapstok", "De Sterrenwacht", "Het Vlot", "De Wegwijzer", "De Lindeboom"),
-}
-BOARD = {ROTTERDAM: "Schoolbestuur Nieuwe Maas", UTRECHT: "Schoolbestuur Vechtstroom"}
-
-YOUTH_CARE = {
-    41: "Dagbehandeling",
-    43: "Behandelgroep met verblijf",
-    45: "Ambulante jeugdhulp",
-    46: "Crisisopvang",
-    51: "Basis-ggz voor jeugd",
-    52: "Specialistische jeugd-ggz",
-    54: "Jeugd-ggz",
-}
-DAY_PROGRAMMES = {
-    DayProgrammeType.ONDERWIJSZORGARRANGEMENT: ("Onderwijszorgarrangement", True, 12),
-    DayProgrammeType.ONDERWIJSGERICHT: ("Onderwijsgericht dagprogramma", True, 15),
-    DayProgrammeType.ONTWIKKELGERICHT: ("Ontwikkelgericht dagprogramma", False, None),
-    DayProgrammeType.DAGBESTEDING: ("Dagbesteding", False, None),
-    DayProgrammeType.BSO_PLUS: ("BSO+", False, None),
-    DayProgrammeType.OVERBRUGGING: ("Overbruggingszorg", False, None),
-    DayProgrammeType.BEHANDEL_ONDERWIJSGROEP: ("Behandel- en onderwijsgroep", True, 10),
-}
-# Reported "no waiting time" in Rotterdam on 26 February 2024 (DOMAIN.md).
-NO_WAIT_PROGRAMMES = {DayProgrammeType.BEHANDEL_ONDERWIJSGROEP, DayProgrammeType.OVERBRUGGING}
-CLUSTER_NEEDS = {
-    1: "blinde en slechtziende leerlingen",
-    2: "dove en slechthorende leerlingen, TOS en autisme met communicatiebehoefte",
-    3: "zeer moeilijk lerende leerlingen en leerlingen met een lichamelijke beperking",
-    4: "leerlingen met ernstige gedrags- en psychiatrische problemen",
-}
-
-
-@dataclass
-class DemoCatalogue:
-    """What `load_demo` created, for the command line and tests."""
-
-    organisations: int = 0
-    offers: int = 0
-    reports: int = 0
-    contracts: int = 0
-    stories: dict[str, list[int]] = field(default_factory=dict)
-
-
-class _Builder:
-    def __init__(self, session: Session, now: datetime) -> None:
-        self.session = session
-        self.now = now
-        self.rng = random.Random(SEED)
-        self.result = DemoCatalogue()
-
-    # --- organisations and locations ---
-
-    def organisation(
-        self, name: str, kind: OrganisationKind, **identifiers: object
-    ) -> Organisation:
-        organisation = Organisation(name=f"{name} (demo)", kind=kind, is_demo=True, **identifiers)
-        self.session.add(organisation)
-        self.result.organisations += 1
-        return organisation
-
-    def location(
-        self, organisation: Organisation, city: City, municipality: str | None = None
-    ) -> Location:
-        low, high = city.postcode_range
-        letters = self.rng.choice("ABCDEGHJKLMNPRTVWXZ") + self.rng.choice("ABCDEGHJKLMNPRTVWXZ")
-        location = Location(
-            organisation=organisation,
-            name=f"{organisation.name.removesuffix(' (demo)')}, {city.name}",
-            street=self.rng.choice(city.streets),
-            house_number=str(self.rng.randint(1, 240)),
-            postcode=f"{self.rng.randint(low, high)}{letters}",
-            city=city.name,
-            municipality_code=municipality or city.code,
-            lat=round(city.lat + self.rng.uniform(-0.03, 0.03), 5),
-            lon=round(city.lon + self.rng.uniform(-0.05, 0.05), 5),
-            accessibility=self.rng.choice(
-                ("Rolstoeltoegankelijk, invalidentoilet", "Begane grond, geen lift", None)
-            ),
-        )
-        self.session.add(location)
-        return location
-
-    def offer(
-        self, organisation: Organisation, locations: list[Location], **fields: object
-    ) -> Offer:
-        offer = Offer(
-            organisation=organisation,
-            locations=locations,
-            is_demo=True,
-            languages=["nl"] if self.rng.random() < 0.7 else ["nl", "en"],
-            contact_email=f"aanmelden@{_slug(organisation.name)}.demo.invalid",
-            contact_phone=f"010-{self.rng.randint(1000000, 9999999)}",
-            **fields,
-        )
-        self.session.add(offer)
-        self.result.offers += 1
-        return offer
-
-    # --- figures ---
-
-    def history(
-        self,
-        offer: Offer,
-        *,
-        weeks: tuple[int, int],
-        open_places: int = 0,
-        stale: bool = False,
-        location: Location | None = None,
-        leerjaar: int | None = None,
-    ) -> None:
-        """A few monthly reports ending in the current figure; waits drift towards today's."""
-        self.session.flush()
-        latest = self.now - timedelta(
-            days=self.rng.randint(70, 120) if stale else self.rng.randint(1, 20)
-        )
-        intake, treatment = weeks
-        measure = self.rng.choice(
-            (WaitMeasure.CURRENT, WaitMeasure.CURRENT, WaitMeasure.RETROSPECTIVE)
-        )
-        for months_back in range(HISTORY_MONTHS - 1, -1, -1):
-            drift = months_back * self.rng.randint(0, 3)
-            bruto = (
-                max(0, (intake + treatment) // 2 + self.rng.randint(-3, 6))
-                if intake + treatment
-                else 0
-            )
-            places = open_places if months_back == 0 else self.rng.choice((0, 0, open_places))
-            status = _status(places, intake + treatment)
-            report = AvailabilityInput(
-                status=status,
-                measured_at=latest - timedelta(days=30 * months_back),
-                measure=measure,
-                open_places=places,
-                waiting_list_size=bruto,
-                bridging_count=bruto // 3,
-                intake_wait_weeks=max(0, intake - drift // 2),
-                treatment_wait_weeks=max(0, treatment - drift),
-                location_id=location.id if location else None,
-                leerjaar=leerjaar,
-            )
-            record_availability(
-                self.session,
-                offer.id,
-                report,
-                REPORTER,
-                now=self.now,
-                default_validity=DEFAULT_VALIDITY,
-            )
-            self.result.reports += 1
-
-    def contract(self, offer: Offer, municipality: str) -> None:
-        self.session.add(
-            Contract(municipality_code=municipality, offer_id=offer.id, valid_from=CONTRACT_START)
-        )
-        self.result.contracts += 1
-
-    def remember(self, story: str, offer: Offer) -> None:
-        self.session.flush()
-        self.result.stories.setdefault(story, []).append(offer.id)
-
-
-def _status(open_places: int, total_weeks: int) -> AvailabilityStatus:
-    if open_places:
-        return AvailabilityStatus.OPEN
-    return AvailabilityStatus.OPEN if total_weeks == 0 else AvailabilityStatus.WAITLIST
-
-
-def _slug(name: str) -> str:
-    return "".join(char for char in name.lower().removesuffix(" (demo)") if char.isalnum())[:30]
 
 
 def load_demo(session: Session, now: datetime) -> DemoCatalogue:
@@ -292,7 +55,7 @@ def load_demo(session: Session, now: datetime) -> DemoCatalogue:
             detail="demo data is only loaded into an empty database",
             status=409,
         )
-    builder = _Builder(session, now)
+    builder = DemoBuilder(session, now)
     for city in CITIES:
         _schools(builder, city)
         _care(builder, city)
@@ -323,10 +86,10 @@ def refresh_demo(session: Session, now: datetime) -> timedelta:
     return shift
 
 
-def _schools(builder: _Builder, city: City) -> None:
+def _schools(builder: DemoBuilder, city: City) -> None:
     rng = builder.rng
     board = builder.organisation(
-        BOARD[city.code], OrganisationKind.SCHOOL_BOARD, kvk=_digits(rng, 8)
+        BOARD[city.code], OrganisationKind.SCHOOL_BOARD, kvk=digits(rng, 8)
     )
     builder.session.flush()
     brin_base = 20 if city.code == ROTTERDAM else 40
@@ -400,11 +163,11 @@ def _schools(builder: _Builder, city: City) -> None:
     builder.history(offer, weeks=(8, 4), open_places=3)
 
 
-def _care(builder: _Builder, city: City) -> None:
+def _care(builder: DemoBuilder, city: City) -> None:
     rng = builder.rng
     for index, provider_name in enumerate(PROVIDERS[city.code]):
         provider = builder.organisation(
-            provider_name, OrganisationKind.CARE_PROVIDER, kvk=_digits(rng, 8), agb=_digits(rng, 8)
+            provider_name, OrganisationKind.CARE_PROVIDER, kvk=digits(rng, 8), agb=digits(rng, 8)
         )
         main = builder.location(provider, city)
         second = (
@@ -448,7 +211,7 @@ def _care(builder: _Builder, city: City) -> None:
 
 
 def _youth_care(
-    builder: _Builder,
+    builder: DemoBuilder,
     city: City,
     provider: Organisation,
     places: list[Location],
@@ -518,7 +281,3 @@ def _norms(session: Session) -> None:
             ),
         ]
     )
-
-
-def _digits(rng: random.Random, count: int) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(count))

@@ -17,13 +17,13 @@ from directory.catalogue.models import Offer
 from directory.db import Base, make_engine, make_session_factory, unit_of_work
 from directory.devdata.synthetic import (
     DEFAULT_SEED,
-    IJW_WEIGHTS,
     INSERT_ORDER,
     NUMBERED_TABLES,
     MunicipalityPoint,
     Row,
     build_rows,
 )
+from directory.devdata.synthetic_fields import IJW_WEIGHTS
 from directory.enums import ContractKind
 from directory.errors import InvalidDataError
 from directory.migrate import upgrade

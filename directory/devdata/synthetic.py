@@ -4,38 +4,41 @@
 testable on its own; `directory.devdata.generate` writes them. Every organisation and offer is named
 "Synthetisch(e) ..." and flagged `is_demo`: made-up waits must never appear under a real
 provider's name.
+
+What each offer says, its kind's fields and its figure, is drawn in
+`directory.devdata.synthetic_fields`; this module numbers the rows and links them.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from bisect import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from itertools import accumulate, count
+from itertools import count
 from string import ascii_uppercase
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from directory.catalogue.rules import availability_scope
 from directory.config import DEFAULT_VALIDITY
-from directory.enums import (
-    AvailabilityStatus,
-    DayProgrammeType,
-    ExitProfile,
-    OfferKind,
-    OrganisationKind,
-    SchoolType,
-    TlvCategory,
-    WaitMeasure,
+from directory.devdata.synthetic_fields import (
+    CLUSTERS,
+    DAY_PROGRAMMES_AT_PROVIDER,
+    DAY_PROGRAMMES_AT_SCHOOL,
+    IJW_WEIGHTS,
+    LANGUAGES,
+    Weighted,
+    day_programme,
+    figure,
+    special_education,
+    youth_care,
 )
+from directory.enums import OfferKind, OrganisationKind, WaitMeasure
 from directory.geo import UNISSUED_POSTCODE_LETTERS, distance_km
 
 Row = dict[str, Any]
 Batch = dict[str, list[Row]]  # table name -> rows, in foreign-key order
-T = TypeVar("T")
 
 DEFAULT_SEED = 20240301
 BATCH_OFFERS = 5_000
@@ -64,74 +67,11 @@ ORGANISATION_LABELS = {
 LETTER_PAIRS = [a + b for a in ascii_uppercase for b in ascii_uppercase]
 POSTCODE_LETTERS = [pair for pair in LETTER_PAIRS if pair not in UNISSUED_POSTCODE_LETTERS]
 STREETS = ("Voorbeeldstraat", "Proeflaan", "Testweg", "Fictiefplein", "Demohof", "Modelkade")
-CLUSTER_FOCUS = {
-    1: ("slechtziende leerlingen", "blinde leerlingen"),
-    2: ("TOS", "doof en slechthorend", "autisme en communicatie"),
-    3: ("ZML", "lichamelijke beperking", "epilepsie", "langdurig zieke leerlingen"),
-    4: ("gedragsproblemen", "autisme", "psychiatrische problematiek", "angst"),
-}
-SBO_FOCUS = ("leerproblemen", "gedrag en leren", "extra ondersteuning")
-CARE_FOCUS = (
-    "autisme", "ADHD", "angst", "depressie", "trauma", "hechting", "gezinsbegeleiding",
-    "LVB", "eetstoornis", "gedragsproblemen", "ouder en kind", "middelengebruik",
-)  # fmt: skip
-# Label, ages, and how often such a programme includes education.
-DAY_PROGRAMMES = {
-    DayProgrammeType.ONDERWIJSZORGARRANGEMENT: ("Onderwijszorgarrangement", (4, 18), 0.9),
-    DayProgrammeType.ONDERWIJSGERICHT: ("Onderwijsgericht dagprogramma", (6, 18), 0.9),
-    DayProgrammeType.ONTWIKKELGERICHT: ("Ontwikkelgericht dagprogramma", (4, 12), 0.5),
-    DayProgrammeType.DAGBESTEDING: ("Dagbesteding", (12, 18), 0.0),
-    DayProgrammeType.BSO_PLUS: ("BSO+", (4, 12), 0.0),
-    DayProgrammeType.OVERBRUGGING: ("Overbruggingszorg", (4, 18), 0.0),
-    DayProgrammeType.BEHANDEL_ONDERWIJSGROEP: ("Behandel- en onderwijsgroep", (4, 12), 0.9),
-}
-HOW_TO_APPLY = {
-    "tlv": "Aanmelden met een TLV van het samenwerkingsverband.",
-    "institution": "Aanmelden bij de commissie van onderzoek van de instelling.",
-    "day_programme": "Aanmelden via het wijkteam of de onderwijsconsulent.",
-    "beschikking": "Aanmelden via het wijkteam of een verwijzer (beschikking nodig).",
-    "free": "Vrij toegankelijk: direct aanmelden.",
-}
-CARE_AGES = ((0, 18), (0, 23), (0, 6), (4, 12), (4, 18), (6, 18), (12, 18), (12, 23))
-EXIT_PROFILES = tuple(ExitProfile)
-# Residential, crisis and day treatment are paid per day; the rest per hour.
-PAID_PER_DAY = frozenset({41, 43, 44, 46})
 OFFER_KIND_COLUMNS: Row = dict.fromkeys(
     ("cluster", "school_type", "tlv_required", "tlv_category", "exit_profile",
      "day_programme_type", "includes_education", "education_hours_per_week", "ijw_category",
      "beschikking_required", "tariff_unit", "tariff_cents"),
 )  # fmt: skip
-
-
-class _Weighted(Generic[T]):
-    """A fixed weighted choice, cheaper than `random.choices` when drawn many times."""
-
-    def __init__(self, weights: Mapping[T, float]) -> None:
-        self.values = list(weights)
-        self.cumulative = list(accumulate(weights.values()))
-
-    def pick(self, rng: random.Random) -> T:
-        return self.values[bisect(self.cumulative, rng.random() * self.cumulative[-1])]
-
-
-Status, DP = AvailabilityStatus, DayProgrammeType
-STATUSES = _Weighted(
-    {Status.OPEN: 20, Status.WAITLIST: 55, Status.ASSESSMENT_REQUIRED: 10, Status.CLOSED: 15}
-)
-CLUSTERS = _Weighted({1: 8, 2: 16, 3: 34, 4: 42})
-TLV_CATEGORIES = _Weighted({TlvCategory.LAAG: 5, TlvCategory.MIDDEN: 3, TlvCategory.HOOG: 2})
-DAY_PROGRAMMES_AT_SCHOOL = _Weighted(
-    {DP.ONDERWIJSZORGARRANGEMENT: 4, DP.ONDERWIJSGERICHT: 3, DP.BEHANDEL_ONDERWIJSGROEP: 3}
-)
-DAY_PROGRAMMES_AT_PROVIDER = _Weighted(
-    {DP.ONTWIKKELGERICHT: 3, DP.DAGBESTEDING: 3, DP.BSO_PLUS: 2, DP.OVERBRUGGING: 2,
-     DP.ONDERWIJSZORGARRANGEMENT: 1, DP.ONDERWIJSGERICHT: 1, DP.BEHANDEL_ONDERWIJSGROEP: 1}
-)  # fmt: skip
-IJW_WEIGHTS = {
-    45: 30, 41: 12, 54: 12, 43: 10, 52: 10, 51: 5, 44: 4, 46: 3,
-    50: 3, 40: 2, 53: 2, 42: 1, 47: 1, 48: 1, 49: 1, 55: 1,
-}  # fmt: skip
-LANGUAGES = _Weighted({("nl",): 90, ("nl", "en"): 7, ("nl", "tr"): 2, ("nl", "ar"): 1})
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +114,12 @@ class _Builder:
     ) -> None:
         self.rng, self.now, self.ijw_names = random.Random(seed), now, ijw_categories
         places = sorted(municipalities, key=lambda place: place.code)
-        self.places = _Weighted({place: _pseudo_population(place.code) for place in places})
+        self.places = Weighted({place: _pseudo_population(place.code) for place in places})
         self.neighbours = _nearest(places, 3)
         # Disjoint PC4 ranges per municipality, so a postcode points to one municipality.
         self.pc4_width = max(1, 9000 // len(places))
         self.pc4 = {place.code: 1000 + i * self.pc4_width % 9000 for i, place in enumerate(places)}
-        self.ijw = _Weighted({c: w for c, w in IJW_WEIGHTS.items() if c in ijw_categories})
+        self.ijw = Weighted({c: w for c, w in IJW_WEIGHTS.items() if c in ijw_categories})
         self.ids = {name: count(first_ids.get(name, 1)) for name in NUMBERED_TABLES}
         self.board_id, self.board_room = 0, 0
         self.batch: Batch = {name: [] for name in INSERT_ORDER}
@@ -209,9 +149,9 @@ class _Builder:
         cluster = None if rng.random() < SBO_SCHOOL_SHARE else CLUSTERS.pick(rng)
         for _ in range(offer_count):
             if rng.random() < EDUCATION_AT_SCHOOL:
-                fields = self._special_education(cluster)
+                fields = special_education(rng, cluster)
             else:
-                fields = self._day_programme(DAY_PROGRAMMES_AT_SCHOOL.pick(rng))
+                fields = day_programme(rng, DAY_PROGRAMMES_AT_SCHOOL.pick(rng))
             self._offer(school, place, locations, fields)
 
     def _care_provider(self, place: MunicipalityPoint, offer_count: int) -> None:
@@ -219,9 +159,9 @@ class _Builder:
         locations = self._locations(provider, place)
         for _ in range(offer_count):
             if self.rng.random() < YOUTH_CARE_AT_PROVIDER:
-                fields = self._youth_care()
+                fields = youth_care(self.rng, self.ijw.pick(self.rng), self.ijw_names)
             else:
-                fields = self._day_programme(DAY_PROGRAMMES_AT_PROVIDER.pick(self.rng))
+                fields = day_programme(self.rng, DAY_PROGRAMMES_AT_PROVIDER.pick(self.rng))
             self._offer(provider, place, locations, fields)
 
     def _organisation(
@@ -277,70 +217,6 @@ class _Builder:
             ids.append(location_id)
         return ids
 
-    def _special_education(self, cluster: int | None) -> Row:
-        rng = self.rng
-        if cluster is None:
-            school_type, ages, focus = SchoolType.SBO, (4, 12), rng.choice(SBO_FOCUS)
-        else:
-            school_type = SchoolType.SO if rng.random() < 0.5 else SchoolType.VSO
-            ages = (4, 12) if school_type is SchoolType.SO else (12, rng.choice((18, 20)))
-            focus = rng.choice(CLUSTER_FOCUS[cluster])
-        tlv_required = cluster is None or cluster >= 3  # clusters 1-2 do their own intake
-        leerjaren: list[int] = []
-        if rng.random() < 0.35:
-            last = 6 if school_type is SchoolType.VSO else 8
-            start = rng.randint(1, last - 1)
-            leerjaren = list(range(start, min(last, start + rng.randint(1, 3)) + 1))
-        label = school_type.value.upper() + (f" cluster {cluster}" if cluster else "")
-        return {
-            "kind": OfferKind.SPECIAL_EDUCATION,
-            "name": f"{label} – {focus}",
-            "focus": focus,
-            "ages": ages,
-            "leerjaren": leerjaren,
-            "cluster": cluster,
-            "school_type": school_type,
-            "tlv_required": tlv_required,
-            "tlv_category": TLV_CATEGORIES.pick(rng) if tlv_required else None,
-            "exit_profile": rng.choice(EXIT_PROFILES) if school_type is SchoolType.VSO else None,
-            "how_to_apply": HOW_TO_APPLY["tlv" if tlv_required else "institution"],
-        }
-
-    def _day_programme(self, kind: DayProgrammeType) -> Row:
-        rng = self.rng
-        label, ages, education_share = DAY_PROGRAMMES[kind]
-        includes_education = rng.random() < education_share
-        focus = rng.choice(CARE_FOCUS)
-        return {
-            "kind": OfferKind.DAY_PROGRAMME,
-            "name": f"{label} – {focus}",
-            "focus": focus,
-            "ages": ages,
-            "day_programme_type": kind,
-            "includes_education": includes_education,
-            "education_hours_per_week": Decimal(rng.randint(4, 40)) / 2
-            if includes_education
-            else None,
-            "tariff_unit": "day",
-            "how_to_apply": HOW_TO_APPLY["day_programme"],
-        }
-
-    def _youth_care(self) -> Row:
-        rng = self.rng
-        category = self.ijw.pick(rng)
-        beschikking = rng.random() < 0.85
-        focus = rng.choice(CARE_FOCUS)
-        return {
-            "kind": OfferKind.YOUTH_CARE,
-            "name": f"{self.ijw_names[category]} – {focus}",
-            "focus": focus,
-            "ages": rng.choice(CARE_AGES),
-            "ijw_category": category,
-            "beschikking_required": beschikking,
-            "tariff_unit": "day" if category in PAID_PER_DAY else "hour",
-            "how_to_apply": HOW_TO_APPLY["beschikking" if beschikking else "free"],
-        }
-
     def _offer(
         self, org_id: int, place: MunicipalityPoint, locations: list[int], fields: Row
     ) -> None:
@@ -384,21 +260,7 @@ class _Builder:
 
     def _report(self, offer_id: int, kind: OfferKind) -> None:
         rng = self.rng
-        status = STATUSES.pick(rng)
-        open_places: int | None = 0
-        bruto: int | None = None
-        intake: int | None = None
-        treatment: int | None = None
-        if status is Status.OPEN:
-            open_places, bruto, intake, treatment = rng.randint(1, 8), 0, *_short_waits(rng)
-        elif status is Status.WAITLIST:
-            bruto = rng.randint(3, 150) if rng.random() < 0.95 else None
-            intake, treatment = _waits(rng, kind)
-        elif status is Status.ASSESSMENT_REQUIRED:
-            open_places, bruto, intake = None, rng.randint(0, 40), rng.randint(1, 8)
-            treatment = rng.randint(4, 30) if rng.random() < 0.5 else None
-        elif rng.random() < 0.5:
-            bruto = rng.randint(10, 200)  # a closed list that still has children on it
+        status, open_places, bruto, intake, treatment = figure(rng, kind)
         age = timedelta(seconds=rng.randrange(int(MEASURED_WITHIN.total_seconds())))
         measured_at = (self.now - age).replace(microsecond=0)
         report_id = next(self.ids["availability_report"])
@@ -423,20 +285,6 @@ class _Builder:
         self.batch["current_availability"].append(
             {"offer_id": offer_id, "scope": availability_scope(None, None), "report_id": report_id}
         )
-
-
-def _short_waits(rng: random.Random) -> tuple[int, int]:
-    return rng.randint(0, 4), rng.randint(0, 8)
-
-
-def _waits(rng: random.Random, kind: OfferKind) -> tuple[int, int]:
-    """Intake and treatment wait in weeks: education mostly 20-100 weeks in total, care
-    and day programmes mostly six months to over a year (DOMAIN.md); a few short ones."""
-    if kind is OfferKind.SPECIAL_EDUCATION:
-        return (
-            _short_waits(rng) if rng.random() < 0.1 else (rng.randint(2, 10), rng.randint(18, 90))
-        )
-    return _short_waits(rng) if rng.random() < 0.2 else (rng.randint(2, 16), rng.randint(20, 52))
 
 
 def _letters(number: int) -> str:

@@ -24,7 +24,7 @@ from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.notifications.models import Notification, OrganisationWebhook, WebhookSubscription
 from directory.reference.models import Municipality
 from directory.signals.models import Signal
-from directory.signals.rules import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+from directory.signals.wording import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
 from directory.watches.models import Watch, WatchAlert
 from directory.watches.rules import EVENT_TEXT
 

@@ -1,6 +1,7 @@
 """What a signal evaluation reads from the catalogue, in a few bulk queries: municipalities
 with their regions, norms, and the candidate offers of each category with their headline
-figure, contract terms, coordinates and tariffs (`directory.signals.rules.CandidateOffer`)."""
+figure, contract terms, coordinates and tariffs (`directory.signals.rules.CandidateOffer`).
+Which offers are candidates is `directory.signals.candidates`."""
 
 from __future__ import annotations
 
@@ -10,18 +11,11 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    exists,
-    false,
-    or_,
-    select,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory.catalogue.figures import figure_rows, figures_by_offer
 from directory.catalogue.models import (
-    AvailabilityReport,
     Contract,
     CurrentAvailability,
     Location,
@@ -31,48 +25,21 @@ from directory.catalogue.models import (
     offer_location,
 )
 from directory.catalogue.rules import Figures, NormRow, ScopedFigures, category_key, headline
-from directory.enums import (
-    AvailabilityStatus,
-    DayProgrammeType,
-    OfferKind,
-    SchoolType,
-)
+from directory.db import CHUNK
+from directory.enums import OfferKind
 from directory.reference.models import Municipality, swv_municipality
+from directory.signals.candidates import (
+    KM_PER_DEGREE,
+    SKIPPED_IJW_CATEGORIES,
+    bounding_box,
+    candidate_offers,
+    category_condition,
+)
 from directory.signals.rules import CandidateOffer, ContractTerm, MunicipalityPoint
 
-KM_PER_DEGREE = 111.19  # of latitude, on the sphere geo.distance_km uses
-BOX_MARGIN = 1.1  # bounding boxes a little wide, so they never cut off a near offer
-# Beyond this many municipalities one bounding box around all of them is cheaper in SQL.
-MAX_BOXES = 20
 MAX_LISTED = 20_000
-CHUNK = 500  # ids bound per statement, well under SQLite's limit
-IJW_CODES = frozenset(str(code) for code in range(40, 56))
-# Jeugdreclassering and jeugdbescherming are ordered by a court, landelijk ingekochte zorg
-# is bought nationally: no municipality's waiting gap, no PGB route.
-SKIPPED_IJW_CATEGORIES = (47, 48, 55)
+# The categories no signal is about (`candidates.SKIPPED_IJW_CATEGORIES`), as keys.
 SKIPPED_CATEGORIES = frozenset(f"ijw:{code}" for code in SKIPPED_IJW_CATEGORIES)
-
-
-def category_condition(category: str) -> ColumnElement[bool]:
-    """The offers of a category key (see `rules.category_key`); ValueError when unknown."""
-    family, _, rest = category.partition(":")
-    if family == "ijw" and rest in IJW_CODES:
-        return and_(Offer.kind == OfferKind.YOUTH_CARE, Offer.ijw_category == int(rest))
-    if family == "day_programme":
-        programme = DayProgrammeType(rest)
-        return and_(Offer.kind == OfferKind.DAY_PROGRAMME, Offer.day_programme_type == programme)
-    if family == "education":
-        if rest == "sbo":
-            return Offer.school_type == SchoolType.SBO
-        cluster, _, school_type = rest.partition(":")
-        number = cluster.removeprefix("cluster-")
-        if (
-            cluster.startswith("cluster-")
-            and number in {"1", "2", "3", "4"}
-            and school_type in (SchoolType.SO, SchoolType.VSO)
-        ):
-            return and_(Offer.cluster == int(number), Offer.school_type == SchoolType(school_type))
-    raise ValueError(f"unknown category {category!r}")
 
 
 def is_category(category: str) -> bool:
@@ -106,14 +73,6 @@ class NearbyOffers:
             for column in range(math.floor(west / self.step), math.floor(east / self.step) + 1):
                 found.extend(self.cells.get((row, column), ()))
         return found
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(south, north, west, east) in degrees, holding every point within the radius."""
-    half_lat = radius_km * BOX_MARGIN / KM_PER_DEGREE
-    widest = math.cos(math.radians(min(89.0, abs(lat) + half_lat)))
-    half_lon = min(180.0, half_lat / widest)
-    return lat - half_lat, lat + half_lat, lon - half_lon, lon + half_lon
 
 
 # --- loading --------------------------------------------------------------------------
@@ -192,35 +151,16 @@ def load_candidates(
     categories: Collection[str] | None,
     max_distance_km: float,
 ) -> list[CandidateOffer]:
-    """The offers an evaluation can use: those contracted by a municipality in scope, and
-    those that might be a PGB alternative near one (accept PGB, a fresh open figure)."""
-    contracts = select(Contract.offer_id).where(Contract.in_force(today))
-    schools = Offer.kind == OfferKind.SPECIAL_EDUCATION
-    if municipalities is not None:
-        codes = sorted(point.code for point in municipalities)
-        contracts = contracts.where(Contract.municipality_code.in_(codes))
-        schools = and_(schools, or_(_located_in(codes), _swv_covers(codes)))
-    fresh = (
-        select(CurrentAvailability.offer_id)
-        .join(AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id)
-        .where(
-            CurrentAvailability.offer_id == Offer.id,
-            AvailabilityReport.valid_until > now,
-            AvailabilityReport.status != AvailabilityStatus.CLOSED,
-        )
+    """The offers an evaluation can use (`candidates.candidate_offers`: those contracted
+    by a municipality in scope, and those that might be a PGB alternative near one), with
+    what the rules read of each."""
+    wanted = candidate_offers(
+        now=now,
+        today=today,
+        municipalities=municipalities,
+        categories=categories,
+        max_distance_km=max_distance_km,
     )
-    pgb = and_(
-        Offer.accepts_pgb.is_(True), Offer.kind != OfferKind.SPECIAL_EDUCATION, exists(fresh)
-    )
-    if municipalities is not None:
-        pgb = and_(pgb, _near_any(municipalities, max_distance_km))
-    wanted = select(Offer.id).where(
-        Offer.deleted_at.is_(None),
-        or_(Offer.ijw_category.is_(None), Offer.ijw_category.not_in(SKIPPED_IJW_CATEGORIES)),
-        or_(Offer.id.in_(contracts), schools, pgb),
-    )
-    if categories is not None:
-        wanted = wanted.where(or_(*(category_condition(c) for c in sorted(categories))))
     found = list(session.scalars(wanted))
     # An incremental run names its few offers (in chunks); a full run selects them again in
     # each query below, which is cheaper than binding tens of thousands of ids.
@@ -238,27 +178,9 @@ def load_candidates(
         for ids in batches:
             yield from connection.execute(build(ids)).all()
 
-    figures: dict[int, list[ScopedFigures]] = defaultdict(list)
-    report = AvailabilityReport
-    for offer_id, scope, status, places, intake, treatment, measured, valid in each(
-        lambda ids: (
-            select(
-                CurrentAvailability.offer_id,
-                CurrentAvailability.scope,
-                report.status,
-                report.open_places,
-                report.intake_wait_weeks,
-                report.treatment_wait_weeks,
-                report.measured_at,
-                report.valid_until,
-            )
-            .join(report, report.id == CurrentAvailability.report_id)
-            .where(CurrentAvailability.offer_id.in_(ids))
-        )
-    ):
-        figures[offer_id].append(
-            ScopedFigures(scope, status, places, intake, treatment, measured, valid)
-        )
+    figures = figures_by_offer(
+        each(lambda ids: figure_rows().where(CurrentAvailability.offer_id.in_(ids)))
+    )
     terms: dict[int, list[ContractTerm]] = defaultdict(list)
     for offer_id, code, kind, valid_from, valid_to in each(
         lambda ids: select(
@@ -345,64 +267,6 @@ def _terms(
         return tuple(contracts)
     reachable = [ContractTerm(code, date.min) for code in sorted(municipalities)]
     return (*contracts, *reachable)
-
-
-def _located_in(codes: list[str]) -> ColumnElement[bool]:
-    return exists(
-        select(offer_location.c.offer_id)
-        .join(Location, Location.id == offer_location.c.location_id)
-        .where(
-            offer_location.c.offer_id == Offer.id,
-            Location.deleted_at.is_(None),
-            Location.municipality_code.in_(codes),
-        )
-    )
-
-
-def _swv_covers(codes: list[str]) -> ColumnElement[bool]:
-    return exists(
-        select(Organisation.id)
-        .join(swv_municipality, swv_municipality.c.swv_code == Organisation.swv_code)
-        .where(
-            Organisation.id == Offer.organisation_id,
-            swv_municipality.c.municipality_code.in_(codes),
-        )
-    )
-
-
-def _near_any(points: Iterable[MunicipalityPoint], radius_km: float) -> ColumnElement[bool]:
-    """SQL: the offer has a location in the bounding box of one of the points."""
-    boxes = [
-        bounding_box(point.lat, point.lon, radius_km)
-        for point in points
-        if point.lat is not None and point.lon is not None
-    ]
-    if not boxes:
-        return false()
-    if len(boxes) > MAX_BOXES:
-        boxes = [
-            (
-                min(box[0] for box in boxes),
-                max(box[1] for box in boxes),
-                min(box[2] for box in boxes),
-                max(box[3] for box in boxes),
-            )
-        ]
-    located = (
-        select(offer_location.c.offer_id)
-        .join(Location, Location.id == offer_location.c.location_id)
-        .where(
-            offer_location.c.offer_id == Offer.id,
-            Location.deleted_at.is_(None),
-            or_(
-                *(
-                    and_(Location.lat.between(south, north), Location.lon.between(west, east))
-                    for south, north, west, east in boxes
-                )
-            ),
-        )
-    )
-    return exists(located)
 
 
 def _figures(scoped: list[ScopedFigures], now: datetime) -> Figures | None:

@@ -12,7 +12,8 @@ evaluation says which case it is (`has_contracts`). A caller that sweeps every (
 should raise signals for `has_contracts=False` only where there is a demand (a watch, a
 case); a caller evaluating a watched case can take `open` as it is.
 
-Wording: the PGB route *may* apply; it is never promised (see DOMAIN.md, art. 8.1.1).
+Wording: the PGB route *may* apply; it is never promised (see DOMAIN.md, art. 8.1.1). The
+texts are in `directory.signals.wording`.
 """
 
 from __future__ import annotations
@@ -31,51 +32,15 @@ from directory.catalogue.rules import (
 )
 from directory.enums import AvailabilityStatus, ContractKind, OfferKind
 from directory.geo import distance_km
+from directory.signals.wording import (
+    EDUCATION_GAP_TEXT,
+    NO_CONTRACT_TEXT,
+    PGB_ROUTE_TEXT,
+    Language,
+)
 
 SignalKind = Literal["pgb_route", "education_gap"]
 Transition = Literal["open", "resolve", "none"]
-Language = Literal["nl", "en"]
-
-PGB_ROUTE_TEXT: dict[Language, str] = {
-    "nl": (
-        "Geen gecontracteerde aanbieder (zorg in natura) kan binnen de wachttijdnorm starten. "
-        "Dan kan de pgb-route van toepassing zijn (artikel 8.1.1 Jeugdwet). Dit is geen "
-        "toezegging: de gemeente beslist, onder meer of de gecontracteerde zorg passend is, "
-        "of het pgb beheerd kan worden en of de gekozen zorg van goede kwaliteit is."
-    ),
-    "en": (
-        "No contracted provider (zorg in natura) can start within the waiting-time norm. "
-        "The PGB route may then apply (article 8.1.1 Jeugdwet). This is not a promise: the "
-        "municipality decides, among other things whether the contracted care is suitable, "
-        "whether the budget can be managed and whether the chosen care is of good quality."
-    ),
-}
-EDUCATION_GAP_TEXT: dict[Language, str] = {
-    "nl": (
-        "Geen school in deze categorie kan binnen de wachttijdnorm een leerling plaatsen. "
-        "Voor onderwijs bestaat geen pgb. Neem contact op met de onderwijsconsulent of het "
-        "samenwerkingsverband passend onderwijs."
-    ),
-    "en": (
-        "No school in this category can place a pupil within the waiting-time norm. There is "
-        "no PGB for education. Contact the onderwijsconsulent or the samenwerkingsverband "
-        "passend onderwijs."
-    ),
-}
-NO_CONTRACT_TEXT: dict[Language, str] = {
-    "nl": "De gemeente heeft in deze categorie geen aanbod gecontracteerd.",
-    "en": "The municipality has no contracted offer in this category.",
-}
-COSTS_MORE_TEXT: dict[Language, str] = {
-    "nl": (
-        "Dit aanbod kost meer dan het goedkoopste gecontracteerde aanbod; de gemeente mag een "
-        "pgb dan weigeren (artikel 8.1.1 Jeugdwet)."
-    ),
-    "en": (
-        "This offer costs more than the cheapest contracted offer; the municipality may then "
-        "refuse a PGB (article 8.1.1 Jeugdwet)."
-    ),
-}
 
 # Why a contracted offer is or is not available; `Evidence.reason` is the English text.
 REASON_NO_FIGURE = "no_figure"

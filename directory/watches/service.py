@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from directory.catalogue.models import AvailabilityReport, CurrentAvailability, Offer, Organisation
-from directory.catalogue.rules import Norm, ScopedFigures, headline, is_fresh
-from directory.catalogue.service import scoped_figures
+from directory.catalogue.figures import current_figures
+from directory.catalogue.models import Offer, Organisation
+from directory.catalogue.rules import Norm, headline, is_fresh
+from directory.db import CHUNK
 from directory.enums import OrganisationKind
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
 from directory.notifications.service import queue_watch_alerts
 from directory.reference.models import Municipality
-from directory.signals.inputs import CHUNK, category_of, is_category
+from directory.signals.inputs import category_of, is_category
 from directory.watches.models import Watch, WatchAlert
 from directory.watches.rules import (
     OFFER_EVENTS,
@@ -255,19 +256,7 @@ def current_offers(
     found: dict[int, MatchedOffer | None] = dict.fromkeys(ids)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        figures: dict[int, list[ScopedFigures]] = defaultdict(list)
-        for scope, report in session.execute(
-            select(CurrentAvailability.scope, AvailabilityReport)
-            .join(
-                AvailabilityReport,
-                and_(
-                    AvailabilityReport.id == CurrentAvailability.report_id,
-                    AvailabilityReport.offer_id == CurrentAvailability.offer_id,
-                ),
-            )
-            .where(CurrentAvailability.offer_id.in_(chunk))
-        ):
-            figures[report.offer_id].append(scoped_figures(scope, report))
+        figures = current_figures(session, chunk)
         for offer in session.scalars(
             select(Offer).where(Offer.id.in_(chunk), Offer.deleted_at.is_(None))
         ):

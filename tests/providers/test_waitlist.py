@@ -9,7 +9,6 @@ from starlette.testclient import TestClient
 from directory.catalogue.models import AuditEvent, WaitlistEntry
 from directory.db import Base
 from providers import waitlist
-from providers.schemas import WaitlistEntryIn
 from providers.waitlist import (
     REFERENCE_ALPHABET,
     entry_problems,
@@ -18,6 +17,7 @@ from providers.waitlist import (
     mint_reference,
     normalise_reference,
 )
+from providers.waitlist_schemas import WaitlistEntryIn
 from tests.http import assert_problem
 from tests.providers.conftest import Provider, create_provider
 

@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Session
+
 from search.backend import SearchUnavailableError
 from search.query import SearchQuery, SearchResult
 from search.service import Search
@@ -15,7 +17,9 @@ class Down:
     def __init__(self) -> None:
         self.asked = 0
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
         self.asked += 1
         raise SearchUnavailableError("timed out")
 
@@ -23,7 +27,9 @@ class Down:
 class Database:
     name = "database"
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
         return SearchResult(items=[], total=7, page=1, per_page=20)
 
 

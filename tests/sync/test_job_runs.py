@@ -8,16 +8,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from directory.config import Settings
 from directory.jobs import JobRunRecord
+from search.service import make_search
 from sync.job_runs import RECORD_EVERY, job_health, should_record
-from sync.runner import (
-    EVALUATE_CHANGES,
-    EVALUATE_SIGNALS,
-    EVALUATE_WATCHES,
-    FRESHNESS_REMINDERS,
-    SEND_NOTIFICATIONS,
-    Scheduler,
-    late_after,
-)
+from sync.notify import SEND_NOTIFICATIONS
+from sync.reminders import FRESHNESS_REMINDERS
+from sync.runner import JobContext, Scheduler, late_after
+from sync.signals import EVALUATE_CHANGES, EVALUATE_SIGNALS
+from sync.watches import EVALUATE_WATCHES
+from web.capabilities import JOB_SOURCES
 
 SETTINGS = Settings(_env_file=None)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -60,7 +58,7 @@ def test_a_quiet_poll_writes_nothing_and_its_runs_are_counted_with_the_next_writ
         if failing:
             raise RuntimeError("receiver down")
 
-    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=sender)
+    scheduler = Scheduler(session_factory, SETTINGS, sources=JOB_SOURCES, send_notifications=sender)
 
     def at(seconds: int) -> datetime:
         return now + timedelta(seconds=seconds)
@@ -83,8 +81,11 @@ def test_a_quiet_poll_writes_nothing_and_its_runs_are_counted_with_the_next_writ
     assert stored(session) == (7, 1, at(40) + RECORD_EVERY, at(40) + RECORD_EVERY)
 
 
-def test_a_job_is_late_after_three_intervals_and_a_long_run_or_a_day_for_reminders() -> None:
-    limits = late_after(SETTINGS)
+def test_a_job_is_late_after_three_intervals_and_a_long_run_or_a_day_for_reminders(
+    session_factory: sessionmaker[Session],
+) -> None:
+    context = JobContext(session_factory, SETTINGS, make_search(SETTINGS, session_factory))
+    limits = late_after(JOB_SOURCES, context)
     long_run = timedelta(minutes=2)  # a full evaluation after a bulk import, SMTP timeouts
     assert limits[EVALUATE_SIGNALS] == timedelta(minutes=45) + long_run  # 3 x 15 min
     assert limits[EVALUATE_WATCHES] == timedelta(minutes=3) + long_run  # 3 x 60 s
@@ -97,7 +98,9 @@ def test_a_job_is_late_after_three_intervals_and_a_long_run_or_a_day_for_reminde
 def test_job_health_calls_a_job_late_when_its_last_run_is_too_old(
     session_factory: sessionmaker[Session], session: Session, now: datetime
 ) -> None:
-    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=lambda _f, _n: None)
+    scheduler = Scheduler(
+        session_factory, SETTINGS, sources=JOB_SOURCES, send_notifications=lambda _f, _n: None
+    )
     scheduler.run_job(SEND_NOTIFICATIONS, now)
     limits = {SEND_NOTIFICATIONS: timedelta(seconds=80)}
     (soon,) = job_health(session, now + timedelta(seconds=80), limits)

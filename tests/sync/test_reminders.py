@@ -8,8 +8,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from directory.catalogue.models import Offer
 from directory.config import Settings
 from directory.notifications.models import Notification
-from sync.reminders import organisations_with_expired_figures, queue_freshness_reminders
-from sync.runner import send_freshness_reminders
+from sync.reminders import (
+    organisations_with_expired_figures,
+    queue_freshness_reminders,
+    send_freshness_reminders,
+)
 from tests.factories import (
     create_contract,
     create_location,

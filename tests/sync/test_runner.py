@@ -1,11 +1,11 @@
 """The scheduler: its jobs, what they do when called with a given time, and that a second
-scheduler on the same database does nothing while the first one holds the lock.
+scheduler on the same database does nothing while the first one holds the lock (what the
+signal jobs evaluate: `tests/sync/test_signals.py`).
 
 No test waits for a schedule: jobs are called directly with an injected time, or (once)
 woken up at once.
 """
 
-import json
 import logging
 import threading
 import time
@@ -28,80 +28,28 @@ from directory.catalogue.models import (
     Location,
     Offer,
     Organisation,
-    WaitingNorm,
     offer_location,
 )
 from directory.config import Settings
 from directory.db import make_session_factory, unit_of_work
-from directory.enums import AvailabilityStatus
 from directory.jobs import ChangeMark, JobRunRecord
 from directory.notifications.models import Notification
 from directory.search_index import IndexOutbox
 from directory.signals.models import Signal, SignalTransition
-from sync.changes import ChangeState, IdCursor, state_from_json, state_to_json
 from sync.lock import SchedulerLock
-from sync.runner import (
-    EVALUATE_CHANGES,
-    EVALUATE_SIGNALS,
-    EVALUATE_WATCHES,
-    FRESHNESS_REMINDERS,
-    RENEW_LOCK,
-    SEND_NOTIFICATIONS,
-    Scheduler,
-    evaluate_all_signals,
-    evaluate_changes,
-)
-from tests.factories import (
-    create_contract,
-    create_location,
-    create_offer,
-    create_organisation,
-    create_report,
-)
+from sync.notify import SEND_NOTIFICATIONS
+from sync.reminders import FRESHNESS_REMINDERS
+from sync.runner import RENEW_LOCK, Scheduler
+from sync.signals import EVALUATE_CHANGES, EVALUATE_SIGNALS
+from sync.watches import EVALUATE_WATCHES
+from tests.sync.test_signals import AMBULANT, ROTTERDAM, contracted_offer
+from web.capabilities import JOB_SOURCES
 
 SETTINGS = Settings(_env_file=None)
-AMBULANT = "ijw:45"
-ROTTERDAM, SCHIEDAM, UTRECHT = "GM0599", "GM0606", "GM0344"
-CENTRES = {ROTTERDAM: (51.9225, 4.4792), UTRECHT: (52.0908, 5.1222)}
 
 
 def no_sending(_factory: sessionmaker[Session], _now: datetime) -> None:
     return None
-
-
-def contracted_offer(
-    session: Session, now: datetime, municipality: str, weeks: int, email: str | None = None
-) -> Offer:
-    """An ambulant offer located in and contracted by `municipality`, waiting `weeks`."""
-    organisation = create_organisation(session, email=email)
-    lat, lon = CENTRES[municipality]
-    location = create_location(
-        session, organisation, municipality_code=municipality, lat=lat, lon=lon
-    )
-    offer = create_offer(session, organisation, locations=[location])
-    create_contract(session, offer, municipality)
-    publish(session, offer, now, weeks)
-    return offer
-
-
-def publish(session: Session, offer: Offer, at: datetime, weeks: int) -> None:
-    create_report(
-        session,
-        offer,
-        now=at,
-        status=AvailabilityStatus.WAITLIST,
-        intake_wait_weeks=weeks,
-        treatment_wait_weeks=0,
-    )
-
-
-def state_of(session: Session, municipality: str, category: str = AMBULANT) -> str | None:
-    session.expire_all()
-    return session.scalar(
-        select(Signal.state).where(
-            Signal.municipality_code == municipality, Signal.category == category
-        )
-    )
 
 
 # --- registration and failures ----------------------------------------------------------
@@ -111,7 +59,7 @@ def test_every_job_has_a_stable_id_coalesces_runs_once_at_a_time_and_has_a_grace
     engine: Engine,
 ) -> None:
     lock = SchedulerLock(engine, f"test-{uuid.uuid4().hex[:12]}", "registration")
-    scheduler = Scheduler(make_session_factory(engine), SETTINGS, lock=lock)
+    scheduler = Scheduler(make_session_factory(engine), SETTINGS, sources=JOB_SOURCES, lock=lock)
     scheduler.start(paused=True)  # registered and timed, but nothing runs
     try:
         jobs = {job.id: job for job in scheduler.jobs()}
@@ -147,7 +95,11 @@ def test_a_failing_job_is_logged_and_reported_and_the_other_jobs_still_run(
     session_factory: sessionmaker[Session], now: datetime, caplog: pytest.LogCaptureFixture
 ) -> None:
     scheduler = Scheduler(
-        session_factory, SETTINGS, clock=lambda: now, send_notifications=failing_sender
+        session_factory,
+        SETTINGS,
+        sources=JOB_SOURCES,
+        clock=lambda: now,
+        send_notifications=failing_sender,
     )
     with caplog.at_level(logging.ERROR, logger="sync.runner"):
         assert scheduler.run_job(SEND_NOTIFICATIONS) == "failed"
@@ -192,7 +144,9 @@ def test_a_running_scheduler_keeps_running_a_job_after_it_failed(engine: Engine)
         raise RuntimeError("receiver down")
 
     settings = Settings(_env_file=None, signal_change_poll_seconds=3600)
-    scheduler = Scheduler(make_session_factory(engine), settings, send_notifications=fails)
+    scheduler = Scheduler(
+        make_session_factory(engine), settings, sources=JOB_SOURCES, send_notifications=fails
+    )
     scheduler.start()
     try:
         # A wake-up while the failed run is still finishing is rightly skipped
@@ -206,93 +160,6 @@ def test_a_running_scheduler_keeps_running_a_job_after_it_failed(engine: Engine)
     finally:
         scheduler.shutdown()  # waits for the running job to finish
     assert scheduler.status()[SEND_NOTIFICATIONS].failures == len(runs) >= 2
-
-
-# --- incremental evaluation -------------------------------------------------------------
-
-
-def test_after_an_availability_change_only_its_pair_is_evaluated_again(
-    session_factory: sessionmaker[Session], session: Session, now: datetime
-) -> None:
-    rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
-    contracted_offer(session, now, UTRECHT, weeks=30)
-    session.commit()
-    first = evaluate_changes(session_factory, SETTINGS, now)
-    assert first.full
-    assert state_of(session, ROTTERDAM) == state_of(session, UTRECHT) == "open"
-
-    later = now + timedelta(hours=1)
-    publish(session, rotterdam, later, weeks=2)
-    # Utrecht's figure changes behind the feeds' back: only a full run can see that.
-    session.execute(
-        update(AvailabilityReport)
-        .where(AvailabilityReport.offer_id != rotterdam.id)
-        .values(intake_wait_weeks=1)
-    )
-    session.commit()
-
-    run = evaluate_changes(session_factory, SETTINGS, later)
-    assert not run.full
-    assert run.pairs == {(ROTTERDAM, AMBULANT)}
-    assert (run.summary.evaluated, run.summary.resolved) == (1, 1)
-    assert state_of(session, ROTTERDAM) == "resolved"
-    assert state_of(session, UTRECHT) == "open"  # not looked at
-
-    quiet = evaluate_changes(session_factory, SETTINGS, later)
-    assert (quiet.pairs, quiet.summary.evaluated) == (frozenset(), 0)
-    evaluate_all_signals(session_factory, SETTINGS, later)
-    assert state_of(session, UTRECHT) == "resolved"
-
-
-def test_a_new_contract_and_a_changed_norm_are_evaluated_for_their_pairs_alone(
-    session_factory: sessionmaker[Session], session: Session, now: datetime
-) -> None:
-    rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
-    session.commit()
-    evaluate_changes(session_factory, SETTINGS, now)
-
-    create_contract(session, rotterdam, SCHIEDAM)
-    session.commit()
-    run = evaluate_changes(session_factory, SETTINGS, now)
-    assert (SCHIEDAM, AMBULANT) in run.pairs
-    assert state_of(session, SCHIEDAM) == "open"
-
-    session.add(
-        WaitingNorm(
-            category=AMBULANT, municipality_code=ROTTERDAM, intake_weeks=26, treatment_weeks=10
-        )
-    )
-    session.commit()
-    run = evaluate_changes(session_factory, SETTINGS, now)
-    assert run.pairs == {(ROTTERDAM, AMBULANT)}
-    assert state_of(session, ROTTERDAM) == "resolved"  # 30 weeks is within 36
-    assert state_of(session, SCHIEDAM) == "open"
-
-
-def test_a_restart_resumes_from_the_stored_mark_instead_of_evaluating_everything(
-    session_factory: sessionmaker[Session], session: Session, now: datetime
-) -> None:
-    rotterdam = contracted_offer(session, now, ROTTERDAM, weeks=30)
-    contracted_offer(session, now, UTRECHT, weeks=30)
-    session.commit()
-    assert evaluate_changes(session_factory, SETTINGS, now).full
-    # A new process (nothing in memory) finds the mark in the database.
-    publish(session, rotterdam, now, weeks=2)
-    session.commit()
-    run = evaluate_changes(session_factory, SETTINGS, now)
-    assert not run.full
-    assert run.pairs == {(ROTTERDAM, AMBULANT)}
-    assert state_of(session, ROTTERDAM) == "resolved"
-
-
-def test_the_mark_survives_a_round_trip_through_json_with_its_gaps_and_norms() -> None:
-    state = ChangeState(
-        IdCursor(40, {37: 3, 38: 12}),
-        IdCursor(7),
-        {3: (AMBULANT, ROTTERDAM, None, 4, 10), 4: ("ijw:41", None, None, 6, 6)},
-    )
-    assert state_from_json(json.loads(json.dumps(state_to_json(state)))) == state
-    assert state_from_json({"version": 0}) is None  # an unknown shape: start again in full
 
 
 # --- two schedulers, one database -------------------------------------------------------
@@ -355,7 +222,14 @@ def test_two_schedulers_on_one_database_run_each_job_once_and_the_standby_takes_
             sent.append(holder)
 
         lock = SchedulerLock(engine, name, holder, timedelta(seconds=60))
-        return Scheduler(committed, SETTINGS, lock=lock, clock=lambda: now, send_notifications=send)
+        return Scheduler(
+            committed,
+            SETTINGS,
+            sources=JOB_SOURCES,
+            lock=lock,
+            clock=lambda: now,
+            send_notifications=send,
+        )
 
     first, second = scheduler("first"), scheduler("second")
     try:

@@ -22,7 +22,7 @@ from search.service import Search
 from search.sqlindex import SqlIndex
 from sync import watches as sync_watches
 from sync.relay import relay_once
-from sync.runner import evaluate_all_signals
+from sync.signals import evaluate_all_signals
 from sync.watches import WatchRun, evaluate_watches, search_json, search_query
 from tests.factories import (
     create_contract,
@@ -223,7 +223,9 @@ class Flaky:
     def __init__(self, index: SqlIndex) -> None:
         self.index = index
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
         if query.q == "stuk":
             raise RuntimeError("the search engine broke")
         return self.index.search(query, now)
@@ -252,7 +254,9 @@ def test_a_watch_whose_search_fails_does_not_stop_the_others(
 class Down:
     """Meilisearch, unreachable."""
 
-    def search(self, query: SearchQuery, now: datetime) -> SearchResult:
+    def search(
+        self, query: SearchQuery, now: datetime, session: Session | None = None
+    ) -> SearchResult:
         raise SearchUnavailableError("connection refused")
 
 

@@ -18,10 +18,10 @@ from starlette.responses import HTMLResponse
 
 from directory.accounts.keys import SCOPES
 from providers.schemas import InvalidParamOut, Problem
-from web.api.calls import OPERATIONS
 from web.api.openapi import request_example
 from web.api.operations import CSV, ERROR_TEXTS, JSON, PATH_PARAM, TAGS, Operation
 from web.api.provider.offers import PREFIX as PROVIDER
+from web.capabilities import OPERATIONS
 from web.kit.http import settings_of
 
 LANGUAGES = ("nl", "en")

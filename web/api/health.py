@@ -1,6 +1,6 @@
 """`GET /health`: is the app up, can it reach its database, how big is the catalogue, and
 how the scheduled jobs have fared (read from `job_run`, whichever process runs them;
-"late" when one has not run for longer than `sync.runner.late_after` allows)."""
+"late" when one has not run for longer than its job's `late_after` allows)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from directory.catalogue.service import count_offers
-from directory.config import Settings
 from directory.db import unit_of_work
 from sync.job_runs import JobHealth, job_health
-from sync.runner import late_after
 from web.kit.http import now_of
 
 log = logging.getLogger(__name__)
@@ -26,12 +25,12 @@ def health(request: Request) -> JSONResponse:
     """200 with the offer count and the jobs when the database answers, 503 when it does
     not. A failing or late job is shown but does not make the answer 503: the service
     still answers, and a load balancer should not take it out for a job's sake."""
-    settings: Settings = request.app.state.settings
     now = now_of(request)
+    limits = request.app.state.late_after
     try:
         with unit_of_work(request.app.state.session_factory, read_only=True) as session:
             offers = count_offers(session)
-            jobs = job_health(session, now, late_after(settings))
+            jobs = job_health(session, now, limits)
     except SQLAlchemyError:
         log.exception("health check: database unreachable")
         return JSONResponse({"status": "error", "database": "error"}, status_code=503)
@@ -58,3 +57,6 @@ def job_json(job: JobHealth) -> dict[str, Any]:
         "runs": job.runs,
         "failures": job.failures,
     }
+
+
+routes = [Route("/health", health), Route("/api/v1/health", health)]

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from directory.catalogue.figures import scoped_figures
 from directory.catalogue.models import AvailabilityReport
 from directory.catalogue.rules import headline, is_fresh, netto_waiting_list, total_wait_weeks
-from directory.catalogue.service import load_offer_view, scoped_figures
+from directory.catalogue.service import load_offer_view
 from providers.schemas import OfferFields
 from providers.service import offer_data
 

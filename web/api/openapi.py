@@ -1,5 +1,5 @@
-"""`GET /api/v1/openapi.json`: an OpenAPI 3.1 document generated from `web.api.calls` and
-the pydantic models they name, never written by hand."""
+"""`GET /api/v1/openapi.json`: an OpenAPI 3.1 document generated from the documented calls
+(`web.capabilities.OPERATIONS`) and the pydantic models they name, never written by hand."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from providers.schemas import Problem
-from web.api.calls import OPERATIONS
 from web.api.operations import CSV, ERROR_TEXTS, JSON, TAGS, Operation
+from web.capabilities import OPERATIONS
 from web.kit.problems import PROBLEM_JSON
 
 REF = "#/components/schemas/{model}"

@@ -1,5 +1,6 @@
 """What a documented call of the JSON API is: the `Operation` record and the words shared
-by openapi.json and the providers' docs page. The calls themselves are in `web.api.calls`."""
+by openapi.json and the providers' docs page. Each capability lists its own calls; they
+are collected in `web.capabilities`."""
 
 from __future__ import annotations
 

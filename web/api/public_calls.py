@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from search.params import MUNICIPALITY
 from web.api.operations import Operation, QueryParam
-from web.api.public import MUNICIPALITY
 from web.api.public_schemas import OfferDetail, SearchAnswer
 
 ARRAY_OF_KINDS = {

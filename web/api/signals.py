@@ -13,10 +13,11 @@ from starlette.routing import Route
 from directory.errors import InvalidDataError, InvalidParam
 from directory.signals.inputs import is_category
 from directory.signals.models import Signal
-from directory.signals.rules import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
 from directory.signals.service import SignalFilter, SignalView, list_signals, load_signal
+from directory.signals.wording import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+from search.params import MUNICIPALITY
 from web.api.operations import Operation, QueryParam
-from web.api.public import CACHE, MUNICIPALITY
+from web.api.public import CACHE
 from web.api.public_calls import MUNICIPALITY_CODE
 from web.api.signal_schemas import SignalDetail, SignalItem, SignalList
 from web.kit.http import json_response, path_id, transact, whole_number

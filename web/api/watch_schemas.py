@@ -11,8 +11,8 @@ from starlette.datastructures import QueryParams
 
 from directory.enums import OfferKind
 from directory.errors import InvalidDataError, InvalidParam
+from search.params import MUNICIPALITY, parse_query
 from search.query import SearchQuery
-from web.api.public import MUNICIPALITY, parse_query
 
 EventName = Literal["place_opened", "wait_within_norm", "pgb_route"]
 

@@ -20,8 +20,8 @@ from search.places import resolve_near
 from search.query import Point
 from sync.watches import search_json
 from web.api.operations import PAGING, Operation
-from web.api.provider.offers import authorise
 from web.api.watch_schemas import AlertList, AlertOut, WatchIn, WatchList, WatchOut
+from web.kit.auth import authorise
 from web.kit.http import (
     json_body,
     json_response,
@@ -67,12 +67,12 @@ def alert_out(alert: WatchAlert) -> AlertOut:
 
 async def list_watches(request: Request) -> Response:
     """`GET /api/v1/watches`: the organisation's watches, newest first."""
-    client = await authorise(request)
+    principal = await authorise(request)
     page, per_page = page_params(request)
 
     def work(session: Session) -> WatchList:
         watches, total = service.list_watches(
-            session, client.organisation_id, page=page, per_page=per_page
+            session, principal.organisation_id, page=page, per_page=per_page
         )
         items = [watch_out(watch) for watch in watches]
         return WatchList(items=items, total=total, page=page, per_page=per_page)
@@ -82,7 +82,7 @@ async def list_watches(request: Request) -> Response:
 
 async def create_watch(request: Request) -> Response:
     """`POST /api/v1/watches`: save a watch for a case."""
-    client = await authorise(request, WATCHES_WRITE)  # 401 first, whatever the body is
+    principal = await authorise(request, WATCHES_WRITE)  # 401 first, whatever the body is
     body = await json_body(request)
     data = parse_model(WatchIn, body)
     query, near = data.search.checked()
@@ -92,7 +92,7 @@ async def create_watch(request: Request) -> Response:
         located = dataclasses.replace(query, near=place(session, near)) if near else query
         watch = service.create_watch(
             session,
-            client.organisation_id,
+            principal.organisation_id,
             service.WatchInput(
                 case_reference=data.case_reference,
                 municipality_code=data.municipality,
@@ -100,7 +100,7 @@ async def create_watch(request: Request) -> Response:
                 search=search_json(located, near),
             ),
             now=now,
-            api_client_id=client.id,
+            api_client_id=principal.api_client_id,
         )
         return watch_out(watch)
 
@@ -119,22 +119,22 @@ def place(session: Session, near: str) -> Point:
 
 async def get_watch(request: Request) -> Response:
     """`GET /api/v1/watches/{id}`: one watch of the organisation."""
-    client = await authorise(request)
+    principal = await authorise(request)
     watch_id = path_id(request)
 
     def work(session: Session) -> WatchOut:
-        return watch_out(service.get_watch(session, client.organisation_id, watch_id))
+        return watch_out(service.get_watch(session, principal.organisation_id, watch_id))
 
     return json_response(await transact(request, work, read_only=True))
 
 
 async def delete_watch(request: Request) -> Response:
     """`DELETE /api/v1/watches/{id}`: stop watching (its alerts go too)."""
-    client = await authorise(request, WATCHES_WRITE)
+    principal = await authorise(request, WATCHES_WRITE)
     watch_id = path_id(request)
 
     def work(session: Session) -> None:
-        service.delete_watch(session, client.organisation_id, watch_id)
+        service.delete_watch(session, principal.organisation_id, watch_id)
 
     await transact(request, work)
     return Response(status_code=204)
@@ -142,13 +142,13 @@ async def delete_watch(request: Request) -> Response:
 
 async def list_alerts(request: Request) -> Response:
     """`GET /api/v1/watches/{id}/alerts`: the watch's alerts, newest first."""
-    client = await authorise(request)
+    principal = await authorise(request)
     watch_id = path_id(request)
     page, per_page = page_params(request)
 
     def work(session: Session) -> AlertList:
         alerts, total = service.list_alerts(
-            session, client.organisation_id, watch_id, page=page, per_page=per_page
+            session, principal.organisation_id, watch_id, page=page, per_page=per_page
         )
         items = [alert_out(alert) for alert in alerts]
         return AlertList(items=items, total=total, page=page, per_page=per_page)

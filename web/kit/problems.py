@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from directory.errors import DirectoryError, InvalidParam
-from web.pages.parents.routes import error_page, is_page
+from web.pages.render import error_page, is_page
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from directory.catalogue.models import Contract, Offer
 from directory.config import Settings
-from directory.devdata.demo import DemoCatalogue, load_demo
+from directory.devdata.demo import load_demo
+from directory.devdata.demo_builder import DemoCatalogue
 from directory.enums import AvailabilityStatus
 from directory.notifications.models import Notification, WebhookSubscription
 from directory.notifications.service import (

@@ -12,11 +12,7 @@ from directory.catalogue.rules import Figures, Norm, available_within_norm
 from directory.enums import AvailabilityStatus, OfferKind
 from directory.geo import distance_km
 from directory.signals.rules import (
-    COSTS_MORE_TEXT,
-    EDUCATION_GAP_TEXT,
-    NO_CONTRACT_TEXT,
     NO_CONTRACTED_OFFER,
-    PGB_ROUTE_TEXT,
     CandidateOffer,
     ContractTerm,
     Evaluation,
@@ -24,6 +20,12 @@ from directory.signals.rules import (
     contracted_for,
     evaluate,
     transition,
+)
+from directory.signals.wording import (
+    COSTS_MORE_TEXT,
+    EDUCATION_GAP_TEXT,
+    NO_CONTRACT_TEXT,
+    PGB_ROUTE_TEXT,
 )
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -6,8 +6,11 @@ from starlette.testclient import TestClient
 from directory.config import Settings
 from directory.db import make_engine, make_session_factory
 from directory.devdata.demo import load_demo
-from sync.runner import EVALUATE_SIGNALS, SEND_NOTIFICATIONS, Scheduler
+from sync.notify import SEND_NOTIFICATIONS
+from sync.runner import Scheduler
+from sync.signals import EVALUATE_SIGNALS
 from web.app import create_app
+from web.capabilities import JOB_SOURCES
 
 SETTINGS = Settings(_env_file=None)
 
@@ -30,7 +33,9 @@ def test_health_reports_the_database_and_the_size_of_the_catalogue(
 def test_health_shows_each_jobs_last_run_success_failure_and_failure_count(
     session_factory: sessionmaker[Session], now: datetime
 ) -> None:
-    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=failing_sender)
+    scheduler = Scheduler(
+        session_factory, SETTINGS, sources=JOB_SOURCES, send_notifications=failing_sender
+    )
     assert scheduler.run_job(EVALUATE_SIGNALS, now) == "ran"
     assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "failed"
     later = now + timedelta(seconds=10)
@@ -83,7 +88,9 @@ def test_unknown_api_paths_answer_with_problem_json() -> None:
 def test_a_job_that_has_not_run_for_too_long_is_late_and_health_still_answers_200(
     session_factory: sessionmaker[Session], now: datetime
 ) -> None:
-    scheduler = Scheduler(session_factory, SETTINGS, send_notifications=lambda _f, _n: None)
+    scheduler = Scheduler(
+        session_factory, SETTINGS, sources=JOB_SOURCES, send_notifications=lambda _f, _n: None
+    )
     assert scheduler.run_job(EVALUATE_SIGNALS, now) == "ran"
     assert scheduler.run_job(SEND_NOTIFICATIONS, now) == "ran"
     later = now + timedelta(minutes=5)  # sending runs every 10 s; signals every 15 min

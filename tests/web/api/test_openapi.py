@@ -14,11 +14,11 @@ from starlette.testclient import TestClient
 from directory.accounts.keys import SCOPES, create_key
 from directory.config import Settings
 from tests.factories import create_organisation
-from web.api.calls import OPERATIONS
 from web.api.docs import example_path
 from web.api.openapi import request_example
 from web.api.operations import Operation
 from web.app import create_app
+from web.capabilities import OPERATIONS
 from web.kit.http import parse_model
 
 BASE = "http://testserver"

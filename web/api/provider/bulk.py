@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from directory.accounts.keys import AVAILABILITY_WRITE
 from providers import bulk
-from web.api.provider.offers import PREFIX, authorise, limiter_of
+from web.api.provider.offers import PREFIX
+from web.kit.auth import authorise, key_limiter_of
 from web.kit.http import (
     client_address,
     json_response,
@@ -37,7 +38,7 @@ def render(answer: bulk.Answer) -> Response:
 
 async def upload_availability(request: Request) -> Response:
     """Check every row, then apply all of them in one transaction, or none."""
-    client = await authorise(request, AVAILABILITY_WRITE)
+    client = (await authorise(request, AVAILABILITY_WRITE)).api_client()
     settings = settings_of(request)
     key = bulk.idempotency_key(request.headers.get("idempotency-key"))
     body = await read_body(request, bulk.MEDIA_TYPES, settings.max_bulk_body_bytes)
@@ -73,7 +74,7 @@ async def availability_template(request: Request) -> Response:
     """The CSV header and one example row, as a file to open in a spreadsheet.
 
     No key needed: it holds no data, and a spreadsheet user fetches it with a browser."""
-    limiter_of(request).hit(f"ip:{client_address(request)}", now_of(request))
+    key_limiter_of(request).hit(f"ip:{client_address(request)}", now_of(request))
     return Response(
         bulk.csv_template(),
         media_type="text/csv",

@@ -9,13 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from directory.accounts.keys import (
-    AVAILABILITY_WRITE,
-    OFFERS_WRITE,
-    UnauthorizedError,
-    authenticate,
-    require_scope,
-)
+from directory.accounts.keys import AVAILABILITY_WRITE, OFFERS_WRITE
 from directory.accounts.models import ApiClient
 from directory.catalogue.models import AvailabilityReport, Location, Offer
 from providers import service
@@ -33,9 +27,9 @@ from providers.schemas import (
     OfferOut,
     OfferPatch,
 )
+from web.kit.auth import authorise
 from web.kit.http import (
     check_etag,
-    client_address,
     etag,
     if_match,
     json_body,
@@ -48,36 +42,8 @@ from web.kit.http import (
     settings_of,
     transact,
 )
-from web.kit.ratelimit import RateLimiter
 
 PREFIX = "/api/v1/provider"
-
-
-def limiter_of(request: Request) -> RateLimiter:
-    limiter: RateLimiter = request.app.state.provider_limiter
-    return limiter
-
-
-async def authorise(request: Request, scope: str | None = None) -> ApiClient:
-    """The API client behind the request's key, checked in a short transaction of its
-    own before anything else is read: without a valid key the answer is 401, whatever
-    else is wrong. Requests count against the key; failed attempts against the address,
-    so guessing keys is slowed down too."""
-    now = now_of(request)
-    limiter = limiter_of(request)
-
-    def check(session: Session) -> ApiClient:
-        try:
-            client = authenticate(session, request.headers.get("authorization"), now)
-        except UnauthorizedError:
-            limiter.hit(f"ip:{client_address(request)}", now)
-            raise
-        limiter.hit(f"key:{client.id}", now)
-        if scope is not None:
-            require_scope(client, scope)
-        return client
-
-    return await transact(request, check)
 
 
 def offer_out(offer: Offer) -> OfferOut:
@@ -116,7 +82,7 @@ def location_etag(location: Location) -> str:
 
 
 async def list_offers(request: Request) -> Response:
-    client = await authorise(request)
+    client = (await authorise(request)).api_client()
     page, per_page = page_params(request)
 
     def work(session: Session) -> OfferList:
@@ -128,7 +94,7 @@ async def list_offers(request: Request) -> Response:
 
 
 async def create_offer(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     body = await json_body(request)
 
     def work(session: Session) -> tuple[OfferOut, str]:
@@ -142,7 +108,7 @@ async def create_offer(request: Request) -> Response:
 
 
 async def get_offer(request: Request) -> Response:
-    client = await authorise(request)
+    client = (await authorise(request)).api_client()
 
     def work(session: Session) -> tuple[OfferOut, str]:
         offer = service.own_offer(session, client, path_id(request))
@@ -153,7 +119,7 @@ async def get_offer(request: Request) -> Response:
 
 
 async def replace_offer(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
     body = await json_body(request)
     return await _write_offer(
@@ -162,7 +128,7 @@ async def replace_offer(request: Request) -> Response:
 
 
 async def patch_offer(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
     body = await json_body(request)
 
@@ -189,7 +155,7 @@ async def _write_offer(
 
 
 async def delete_offer(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
@@ -205,7 +171,7 @@ async def delete_offer(request: Request) -> Response:
 
 
 async def list_locations(request: Request) -> Response:
-    client = await authorise(request)
+    client = (await authorise(request)).api_client()
     page, per_page = page_params(request)
 
     def work(session: Session) -> LocationList:
@@ -217,7 +183,7 @@ async def list_locations(request: Request) -> Response:
 
 
 async def create_location(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     body = await json_body(request)
 
     def work(session: Session) -> tuple[LocationOut, str]:
@@ -231,7 +197,7 @@ async def create_location(request: Request) -> Response:
 
 
 async def get_location(request: Request) -> Response:
-    client = await authorise(request)
+    client = (await authorise(request)).api_client()
 
     def work(session: Session) -> tuple[LocationOut, str]:
         location = service.own_location(session, client, path_id(request))
@@ -242,7 +208,7 @@ async def get_location(request: Request) -> Response:
 
 
 async def replace_location(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
     body = await json_body(request)
     return await _write_location(
@@ -251,7 +217,7 @@ async def replace_location(request: Request) -> Response:
 
 
 async def patch_location(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
     body = await json_body(request)
 
@@ -279,7 +245,7 @@ async def _write_location(
 
 
 async def delete_location(request: Request) -> Response:
-    client = await authorise(request, OFFERS_WRITE)
+    client = (await authorise(request, OFFERS_WRITE)).api_client()
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
@@ -308,7 +274,7 @@ def availability_out(report: AvailabilityReport, current: bool) -> AvailabilityO
 
 
 async def report_availability(request: Request) -> Response:
-    client = await authorise(request, AVAILABILITY_WRITE)
+    client = (await authorise(request, AVAILABILITY_WRITE)).api_client()
     body = await json_body(request)
     validity = settings_of(request).availability_validity
 
@@ -328,7 +294,7 @@ async def report_availability(request: Request) -> Response:
 
 
 async def audit(request: Request) -> Response:
-    client = await authorise(request)
+    client = (await authorise(request)).api_client()
     page, per_page = page_params(request)
 
     def work(session: Session) -> AuditList:

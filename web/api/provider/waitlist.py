@@ -13,8 +13,9 @@ from starlette.routing import Route
 
 from directory.accounts.keys import WAITLIST_WRITE
 from providers import waitlist
-from providers.schemas import ReferencesOut, WaitlistIn, WaitlistOut, WaitlistPosition
-from web.api.provider.offers import PREFIX, authorise
+from providers.waitlist_schemas import ReferencesOut, WaitlistIn, WaitlistOut, WaitlistPosition
+from web.api.provider.offers import PREFIX
+from web.kit.auth import authorise
 from web.kit.http import (
     client_address,
     json_body,
@@ -29,7 +30,7 @@ from web.kit.ratelimit import RateLimiter
 
 
 async def replace_waitlist(request: Request) -> Response:
-    client = await authorise(request, WAITLIST_WRITE)
+    client = (await authorise(request, WAITLIST_WRITE)).api_client()
     body = await json_body(request)
     now = now_of(request)
 

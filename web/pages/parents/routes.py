@@ -1,28 +1,25 @@
 """The public pages for parents: search, results, an offer, a waiting-list position and
 what to do when the wait is too long. Server-rendered; they work without JavaScript.
 
-Handlers read the request, run one read-only unit of work and render a template; what the
-pages say is decided in `web.pages.parents.views` and read in `directory.catalogue.listing`.
+Handlers read the request, run one read-only unit of work and render a template with the
+page toolkit (`web.pages.render`); what the pages say is decided in `web.pages.views` and
+read in `directory.catalogue.listing`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from babel.numbers import format_currency
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.orm import Session
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from directory.catalogue.figures import scoped_figures
 from directory.catalogue.listing import (
     contracting_municipalities,
     current_municipalities,
@@ -32,170 +29,37 @@ from directory.catalogue.listing import (
     offer_summaries,
 )
 from directory.catalogue.rules import headline, is_fresh, netto_waiting_list, total_wait_weeks
-from directory.catalogue.service import load_offer_view, scoped_figures
+from directory.catalogue.service import load_offer_view
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from directory.signals.models import Signal
 from directory.signals.service import SignalFilter, list_signals
 from providers.waitlist import find_position
+from search.params import MUNICIPALITY, parse_query
 from search.places import resolve_near
 from search.query import SearchQuery, Sort
 from search.service import Search
-from web.api.public import MUNICIPALITY, parse_query, search_of
+from web.api.public import search_of
 from web.kit.http import client_address, now_of, path_id, transact
-from web.pages.assets import StyleSheet
-from web.pages.i18n import COOKIE, LANGUAGES, N_, language_of, translations
-from web.pages.parents import views as page_views
+from web.pages import views as page_views
+from web.pages.i18n import language_of, translations
+from web.pages.parents.forms import (
+    OWN_MUNICIPALITY,
+    PER_PAGE,
+    SearchForm,
+    own_municipality,
+    problems_shown,
+    search_params,
+)
+from web.pages.render import render, style_sheet
 
-TEMPLATES = Path(__file__).parents[2] / "templates" / "pages"
-PER_PAGE = 20
-# Page-only parameters: the visitor's own municipality, and whether to show only offers
-# it has contracted (sent to the search as `contracted_by`).
-OWN_MUNICIPALITY = "gemeente"
-CONTRACTED_ONLY = "alleen_contract"
-PAGE_ONLY = {OWN_MUNICIPALITY, CONTRACTED_ONLY, "lang"}
 MAX_WAIT_CHOICES = (4, 8, 14, 26, 52)
 MAX_SIGNALS_SHOWN = 50
 HISTORY_WEEKS = 53  # the chart shows about the last year
-# What a visitor reads when a field is not right, by search parameter.
-FIELD_PROBLEMS = {
-    "q": N_("Gebruik hoogstens 200 tekens."),
-    "age": N_("Vul een leeftijd in van 0 tot en met 30 jaar, in hele jaren."),
-    # Postcodes are known only where the catalogue has a location (search.places).
-    "near": N_("Deze postcode of plaats kennen we niet. Probeer de naam van uw woonplaats."),
-    OWN_MUNICIPALITY: N_("Kies uw gemeente uit de lijst."),
-    "sort": N_("Sorteren op afstand kan alleen als u een postcode of plaats invult."),
-    "max_wait_weeks": N_("Kies een wachttijd uit de lijst."),
-}
-FIELD_NAMES = {
-    "q": N_("Zoekwoorden"),
-    "age": N_("Leeftijd van uw kind"),
-    "near": N_("Postcode of plaats"),
-    OWN_MUNICIPALITY: N_("Uw gemeente"),
-    "sort": N_("Sorteren"),
-    "max_wait_weeks": N_("Wachttijd"),
-    "kind": N_("Soort hulp"),
-    "cluster": N_("Cluster"),
-    "ijw_category": N_("Soort jeugdhulp"),
-    "has_places": N_("Alleen met een vrije plaats"),
-    "accepts_pgb": N_("Alleen aanbieders die met een pgb werken"),
-}
-NOT_RIGHT = N_("Deze keuze klopt niet; kies opnieuw.")
 LOOKUP_CODE = "code"
 MAX_FORM_BYTES = 2_000
 
 
-@cache
-def environment(lang: str) -> Environment:
-    """The templates in `lang`: `_`/`ngettext` from the catalogue, autoescape on."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    t = translations(lang)
-    env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(
-        wait_words=lambda weeks: page_views.wait_words(weeks, t),
-        day_words=lambda moment: page_views.day_words(moment, lang),
-        number_words=lambda value: page_views.number_words(value, lang),
-        KIND_LABELS=page_views.KIND_LABELS,
-        STATUS_LABELS=page_views.STATUS_LABELS,
-        STATUS_TONES=page_views.STATUS_TONES,
-        SCHOOL_TYPE_LABELS=page_views.SCHOOL_TYPE_LABELS,
-        CLUSTER_LABELS=page_views.CLUSTER_LABELS,
-        DAY_PROGRAMME_LABELS=page_views.DAY_PROGRAMME_LABELS,
-        EXIT_PROFILE_LABELS=page_views.EXIT_PROFILE_LABELS,
-        TARIFF_UNITS=page_views.TARIFF_UNITS,
-        TLV_LABELS=page_views.TLV_LABELS,
-        SORT_LABELS=page_views.SORT_LABELS,
-    )
-    return env
-
-
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page in the visitor's language, remembering a language they just chose."""
-    lang, remember = language_of(request)
-    other = next(code for code in LANGUAGES if code != lang)
-    style: StyleSheet = request.app.state.style_sheet
-    switch = page_views.query_string(request.query_params.multi_items(), lang=other)
-    html = (
-        environment(lang)
-        .get_template(template)
-        .render(
-            lang=lang,
-            other_lang=other,
-            # Only the query: the path a visitor came in on is never echoed into a link.
-            switch_url=f"?{switch}",
-            path=request.url.path,
-            style_url=f"/static/{style.name}",
-            **context,
-        )
-    )
-    response = HTMLResponse(
-        html,
-        status_code=status,
-        headers={"Content-Language": lang, "Vary": "Cookie", "Cache-Control": "no-cache"},
-    )
-    if remember:
-        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
-    return response
-
-
 # --- home and results ---------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class SearchForm:
-    """What the visitor filled in, as they typed it, to show it back."""
-
-    params: QueryParams
-
-    def value(self, name: str) -> str:
-        return (self.params.get(name) or "").strip()
-
-    def values(self, name: str) -> set[str]:
-        return {part.strip() for raw in self.params.getlist(name) for part in raw.split(",")}
-
-    def checked(self, name: str) -> bool:
-        return self.value(name).lower() in ("1", "true", "yes")
-
-
-def search_params(form: SearchForm) -> QueryParams:
-    """The search API's parameters for the form: page-only ones left out, `contracted_by`
-    from "only contracted by my municipality"."""
-    items = [(name, value) for name, value in form.params.multi_items() if name not in PAGE_ONLY]
-    own = form.value(OWN_MUNICIPALITY).upper()
-    if own and form.checked(CONTRACTED_ONLY):
-        items.append(("contracted_by", own))
-    return QueryParams([*items, ("per_page", str(PER_PAGE))])
-
-
-def own_municipality(
-    form: SearchForm, municipalities: list[tuple[str, str]]
-) -> tuple[str | None, list[InvalidParam]]:
-    """The visitor's municipality when it is one that exists now."""
-    raw = form.value(OWN_MUNICIPALITY).upper()
-    if not raw:
-        return None, []
-    if raw in dict(municipalities):
-        return raw, []
-    return None, [InvalidParam(OWN_MUNICIPALITY, raw)]
-
-
-def problems_shown(problems: list[InvalidParam]) -> list[tuple[str, str, str, str]]:
-    """(field, the id to jump to, its label, what to do) per problem, one per field. A
-    parameter the form has no field for (from a typed or shared address) points at the
-    form as a whole."""
-    shown: dict[str, tuple[str, str, str, str]] = {}
-    for problem in problems:
-        name = problem.name
-        anchor = f"veld-{name}" if name in FIELD_NAMES else "filters-titel"
-        label = FIELD_NAMES.get(name, N_("Zoekopdracht"))
-        shown.setdefault(name, (name, anchor, label, FIELD_PROBLEMS.get(name, NOT_RIGHT)))
-    return list(shown.values())
 
 
 async def home(request: Request) -> Response:
@@ -236,14 +100,14 @@ async def results(request: Request) -> Response:
             return {**found, "problems": wrong}
         located = dataclasses.replace(query, near=point)
         search = search_of(request)
-        result = search.search(located, now)
+        result = search.search(located, now, session)
         ids = [hit.id for hit in result.items]
         located_in = {hit.municipality for hit in result.items if hit.municipality}
         return {
             **found,
             "problems": [],
             "result": result,
-            "facets": {**result.facets, **wider_facets(search, located, now)},
+            "facets": {**result.facets, **wider_facets(search, located, now, session)},
             "summaries": offer_summaries(session, ids, own, now.date()),
             "names": municipality_names(
                 session, located_in | set(result.facets.get("municipality", {}))
@@ -292,7 +156,9 @@ async def results(request: Request) -> Response:
     )
 
 
-def wider_facets(search: Search, query: SearchQuery, now: datetime) -> dict[str, dict[str, int]]:
+def wider_facets(
+    search: Search, query: SearchQuery, now: datetime, session: Session
+) -> dict[str, dict[str, int]]:
     """The counts of each filtered facet over the results without that facet's own filter,
     so each option tells what ticking it as well would add (not 0 for all but the ticked
     one)."""
@@ -304,9 +170,9 @@ def wider_facets(search: Search, query: SearchQuery, now: datetime) -> dict[str,
         ),
     }
     return {
-        facet: search.search(dataclasses.replace(wider, page=1, per_page=1), now).facets.get(
-            facet, {}
-        )
+        facet: search.search(
+            dataclasses.replace(wider, page=1, per_page=1), now, session
+        ).facets.get(facet, {})
         for facet, wider in unfiltered.items()
         if wider is not None
     }
@@ -463,51 +329,6 @@ async def too_long(request: Request) -> Response:
         own_name=dict(found["municipalities"]).get(found["own"] or ""),
         form=form,
         **{**found, "problems": problems_shown(found["problems"])},
-    )
-
-
-# --- errors -------------------------------------------------------------------------------
-
-ERROR_TEXTS = {
-    400: (N_("Er klopt iets niet in uw vraag"), N_("Ga terug en probeer het opnieuw.")),
-    404: (
-        N_("Deze pagina bestaat niet (meer)"),
-        N_("Misschien is het aanbod weggehaald of is het adres verkeerd overgenomen."),
-    ),
-    429: (
-        N_("Even wachten"),
-        N_("U hebt veel pagina's snel na elkaar opgevraagd. Probeer het over een minuut opnieuw."),
-    ),
-    500: (
-        N_("Er ging bij ons iets mis"),
-        N_("Dat is niet uw fout. We hebben het genoteerd. Probeer het later opnieuw."),
-    ),
-}
-
-
-def error_page(request: Request, status: int, headers: Mapping[str, str] | None = None) -> Response:
-    """A helpful error page in the visitor's language."""
-    title, advice = ERROR_TEXTS.get(status, ERROR_TEXTS[400 if status < 500 else 500])
-    response = render(request, "error.html", status=status, title=title, advice=advice)
-    response.headers.update(headers or {})
-    return response
-
-
-def is_page(request: Request) -> bool:
-    """Whether `request` asked for a page (not the JSON API)."""
-    path: str = request.url.path
-    return not path.startswith("/api/") and path != "/health"
-
-
-def style_sheet(request: Request) -> Response:
-    """The bundled style sheet; its name changes with its content, so it is kept for long."""
-    style: StyleSheet = request.app.state.style_sheet
-    if request.path_params["name"] != style.name:
-        return Response(status_code=404)
-    return Response(
-        style.css,
-        media_type="text/css",
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )
 
 

@@ -11,7 +11,7 @@ from babel.support import NullTranslations
 import directory.reference
 from providers.schemas import OfferFields
 from web.pages.i18n import translations
-from web.pages.parents.views import (
+from web.pages.views import (
     IJW_CATEGORY_NAMES,
     TARIFF_UNITS,
     category_words,

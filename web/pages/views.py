@@ -1,4 +1,4 @@
-"""What the parents' pages say, decided without HTTP: labels, waiting times in words, the
+"""What the pages say, decided without HTTP: labels, waiting times in words, the
 waiting-time chart, and links that keep the visitor's filters.
 
 Texts are Dutch (the source language) and marked with `N_` or passed through the page's

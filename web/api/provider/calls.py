@@ -1,25 +1,15 @@
-"""Every documented call of the JSON API, in one list: the source of openapi.json and the
-providers' docs page.
-
-A test walks the app's routes and this list both ways, so a route without an entry here
-(or an entry without a route) fails the build instead of drifting out of the docs.
-"""
+"""The documented calls of the provider API (offers, locations, availability, waiting
+lists, audit) and the public waiting-list lookup beside them."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
-from pydantic import BaseModel, Field
-
 from directory.accounts.keys import AVAILABILITY_WRITE, OFFERS_WRITE, WAITLIST_WRITE
 from providers.bulk import csv_template
+from providers.bulk_schemas import BulkRequest, BulkResult
 from providers.schemas import (
     AuditList,
     AvailabilityFields,
     AvailabilityOut,
-    BulkRequest,
-    BulkResult,
     LocationFields,
     LocationList,
     LocationOut,
@@ -28,100 +18,14 @@ from providers.schemas import (
     OfferList,
     OfferOut,
     OfferPatch,
-    ReferencesOut,
-    WaitlistIn,
-    WaitlistOut,
-    WaitlistPosition,
 )
 from providers.waitlist import MAX_MINT
+from providers.waitlist_schemas import ReferencesOut, WaitlistIn, WaitlistOut, WaitlistPosition
 from web.api.examples import AVAILABILITY_EXAMPLE, BULK_EXAMPLE, LOCATION_EXAMPLE, OFFER_EXAMPLE
-from web.api.operations import CSV, HTML, PAGING, Operation, QueryParam
+from web.api.operations import CSV, PAGING, Operation, QueryParam
 from web.api.provider.offers import PREFIX as PROVIDER
-from web.api.public_calls import PUBLIC_OPERATIONS
-from web.api.signals import SIGNAL_OPERATIONS
-from web.api.watches import WATCH_OPERATIONS
-
-
-class JobHealthOut(BaseModel):
-    """How one scheduled job has fared (web/health.py renders it)."""
-
-    state: Literal["ok", "failing", "late", "never_ran"] = Field(
-        description="failing: its latest run failed; late: it has not run for several "
-        "intervals plus two minutes (the daily reminders: 26 hours), so the scheduler may be "
-        "down."
-    )
-    last_run_at: datetime | None
-    last_succeeded_at: datetime | None
-    last_failed_at: datetime | None
-    runs: int
-    failures: int = Field(description="Failed runs, counted since the job first ran.")
-
-
-class HealthOut(BaseModel):
-    """Whether the app is up and reaches its database (web/health.py renders it)."""
-
-    status: str = Field(examples=["ok"])
-    database: str = Field(examples=["ok"])
-    offers: int | None = Field(default=None, description="Offers in the catalogue.")
-    jobs: dict[str, JobHealthOut] = Field(
-        default_factory=dict,
-        description="Per scheduled job (evaluate-signals, evaluate-changes, "
-        "evaluate-watches, freshness-reminders, send-notifications) once it has run.",
-    )
-
 
 OPERATIONS: list[Operation] = [
-    # --- meta ---------------------------------------------------------------------------
-    Operation(
-        "getHealth",
-        "GET",
-        "/health",
-        "meta",
-        "Status van de dienst",
-        "Service status",
-        "Geeft 503 als de database niet bereikbaar is. Met per geplande taak de laatste run, "
-        "het laatste succes en de laatste fout en het aantal fouten. Geen sleutel nodig.",
-        "Answers 503 when the database cannot be reached. Shows per scheduled job its last "
-        "run, last success and failure, and how many runs failed. No key needed.",
-        response=HealthOut,
-        auth="public",
-    ),
-    Operation(
-        "getApiHealth",
-        "GET",
-        "/api/v1/health",
-        "meta",
-        "Status van de dienst (onder /api/v1)",
-        "Service status (under /api/v1)",
-        "Hetzelfde als /health.",
-        "The same as /health.",
-        response=HealthOut,
-        auth="public",
-    ),
-    Operation(
-        "getOpenapi",
-        "GET",
-        "/api/v1/openapi.json",
-        "meta",
-        "Deze API als OpenAPI 3.1",
-        "This API as OpenAPI 3.1",
-        "Gegenereerd uit de pydantic-modellen van de API. Geen sleutel nodig.",
-        "Generated from the API's pydantic models. No key needed.",
-        auth="public",
-    ),
-    Operation(
-        "getApiDocs",
-        "GET",
-        "/api/v1/docs",
-        "meta",
-        "Deze documentatie als webpagina",
-        "This documentation as a web page",
-        "Nederlands, of Engels met ?lang=en.",
-        "Dutch, or English with ?lang=en.",
-        response_media=HTML,
-        auth="public",
-        query=(QueryParam("lang", {"enum": ["nl", "en"], "default": "nl"}, "Language.", "en"),),
-    ),
     # --- offers -------------------------------------------------------------------------
     Operation(
         "listOffers",
@@ -419,8 +323,3 @@ OPERATIONS: list[Operation] = [
         query=PAGING,
     ),
 ]
-
-# The public search API lives beside its own models.
-OPERATIONS += PUBLIC_OPERATIONS
-OPERATIONS += SIGNAL_OPERATIONS
-OPERATIONS += WATCH_OPERATIONS

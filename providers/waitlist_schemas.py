@@ -1,0 +1,63 @@
+"""The waiting-list shapes: the list a provider publishes per offer (reference codes with
+their positions), fresh codes to hand out, and the position a parent looks up.
+
+Part of the provider API's boundary, like `providers.schemas`; `providers.waitlist` applies
+them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from providers.schemas import Strict
+
+
+class WaitlistEntryIn(Strict):
+    """One place on the list, known by the reference code the provider gave the family."""
+
+    reference: str = Field(
+        min_length=1,
+        max_length=200,
+        examples=["K7QM-4XTR-9PWA"],
+        description="8-64 letters and digits; spaces, hyphens and case are ignored.",
+    )
+    position: int = Field(ge=1, le=1_000_000, description="1 is next in line.")
+    estimated_start: date | None = Field(default=None, examples=["2026-09-01"])
+
+
+class WaitlistIn(Strict):
+    """The whole waiting list of one offer; it replaces the previous list."""
+
+    entries: list[WaitlistEntryIn] = Field(
+        max_length=10_000, description="References and positions unique; [] clears the list."
+    )
+
+
+class WaitlistOut(BaseModel):
+    offer_id: int
+    entries: int = Field(description="How many places the list now has.")
+    updated_at: datetime
+
+
+class ReferencesOut(BaseModel):
+    references: list[str] = Field(
+        description="Fresh reference codes, not yet on any list.", examples=[["K7QM-4XTR-9PWA"]]
+    )
+
+
+class WaitlistOffer(BaseModel):
+    id: int
+    name: str
+    organisation: str = Field(description="The organisation's name.")
+
+
+class WaitlistPosition(BaseModel):
+    """What a parent sees for their reference code (the code itself is not repeated)."""
+
+    position: int
+    of: int = Field(description="How many places the offer's list has.")
+    estimated_start: date | None
+    updated_at: datetime
+    offer: WaitlistOffer
