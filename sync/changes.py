@@ -44,7 +44,7 @@ from directory.reference.models import Municipality, swv_municipality
 from directory.search_index import IndexOutbox
 from directory.signals.inputs import is_category, offer_categories
 from directory.signals.models import Signal
-from directory.signals.rules import signal_kind
+from directory.signals.policy import is_school_category
 
 GAP_RUNS = 12  # how many runs an id skipped below the mark is looked for again
 MAX_GAPS = 1_000
@@ -181,7 +181,7 @@ def affected_pairs(
 ) -> dict[str, set[str]]:
     """The municipalities, per category, whose signals the offers' changes may touch."""
     categories = offer_categories(session, offer_ids)
-    education = {i for i, key in categories.items() if signal_kind(key) == "education_gap"}
+    education = {i for i, key in categories.items() if is_school_category(key)}
     pairs: dict[str, set[str]] = defaultdict(set)
     known = sorted(categories)
     places: dict[int, list[tuple[float, float]]] = defaultdict(list)

@@ -33,6 +33,8 @@ from directory.db import unit_of_work
 from directory.enums import OfferKind
 from directory.signals.inputs import load_municipalities, load_norms, offer_categories
 from directory.signals.models import Signal
+from directory.signals.policy import default_norm as category_default_norm
+from directory.signals.rules import WATCHED_GAP_KINDS
 from directory.watches.models import Watch
 from directory.watches.rules import (
     CategoryScope,
@@ -195,7 +197,8 @@ def _norm_lookup(
     code: str, region: str | None, norms: dict[str, list[NormRow]], default: Norm
 ) -> Callable[[str], Norm]:
     def norm_for(category: str) -> Norm:
-        return resolve_norm(category, code, region, norms.get(category, []), default)
+        fallback = category_default_norm(category, default)
+        return resolve_norm(category, code, region, norms.get(category, []), fallback)
 
     return norm_for
 
@@ -224,7 +227,13 @@ def _open_signals(session: Session, municipalities: set[str]) -> dict[str, list[
         return by_municipality
     query = (
         select(Signal.id, Signal.kind, Signal.category, Signal.opened_at, Signal.municipality_code)
-        .where(Signal.state == "open", Signal.municipality_code.in_(sorted(municipalities)))
+        .where(
+            Signal.state == "open",
+            # A shortage where a PGB route may apply, or a school place is missing; not a task
+            # (figures unknown, no contract) and not a care gap no PGB can fill.
+            Signal.kind.in_(WATCHED_GAP_KINDS),
+            Signal.municipality_code.in_(sorted(municipalities)),
+        )
         .order_by(Signal.id)
     )
     for signal_id, kind, category, opened_at, code in session.execute(query):

@@ -5,8 +5,8 @@ almost two, care and day programmes six months to a year, some with no wait at a
 share of them is stale, and every offer has a few months of history.
 
 Two stories are built in on purpose:
-- Rotterdam, jeugdhulp ambulant (iJw 45): every contracted offer waits longer than the
-  Rijnmond norm or has stale figures, while a non-contracted provider that accepts a PGB
+- Rotterdam, jeugdhulp ambulant (iJw 45): every contracted offer has current figures and
+  waits longer than the Rijnmond norm, while a non-contracted provider that accepts a PGB
   can start now (the PGB route may apply);
 - Rotterdam, SO cluster 3: no school place within reach for almost two years (an
   education gap, for the onderwijsconsulent).
@@ -247,9 +247,9 @@ def _youth_care(
         builder.remember("pgb_alternative", offer)
         return
     if story:
-        # Contracted, but longer than the norm or no longer current: the PGB route may apply.
-        stale = provider.name.startswith("Gezinshulp")
-        builder.history(offer, weeks=(rng.randint(8, 14), rng.randint(16, 30)), stale=stale)
+        # Contracted, with current figures, every one longer than the norm: a shortage, so
+        # the PGB route may apply. (A stale figure would make it unknown, not a shortage.)
+        builder.history(offer, weeks=(rng.randint(8, 14), rng.randint(16, 30)))
         builder.remember("pgb_contracted", offer)
     elif category == 46:
         builder.history(offer, weeks=(0, 0), open_places=rng.randint(0, 2))

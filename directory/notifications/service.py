@@ -24,7 +24,7 @@ from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.notifications.models import Notification, OrganisationWebhook, WebhookSubscription
 from directory.reference.models import Municipality
 from directory.signals.models import Signal
-from directory.signals.wording import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+from directory.signals.wording import signal_text
 from directory.watches.models import Watch, WatchAlert
 from directory.watches.rules import EVENT_TEXT
 
@@ -152,7 +152,6 @@ def active_subscriptions(session: Session) -> list[WebhookSubscription]:
 
 def signal_payload(signal: Signal, transition_state: str) -> dict[str, Any]:
     """What a subscriber receives about a signal change; details are behind `link`."""
-    wording = EDUCATION_GAP_TEXT if signal.kind == "education_gap" else PGB_ROUTE_TEXT
     return {
         "signal_id": signal.id,
         "kind": signal.kind,
@@ -163,7 +162,10 @@ def signal_payload(signal: Signal, transition_state: str) -> dict[str, Any]:
         "resolved_at": signal.resolved_at.isoformat() if signal.resolved_at else None,
         "link": f"/api/v1/signals/{signal.id}",
         # The route *may* apply; the municipality decides. Never worded as a right.
-        "wording": dict(wording),
+        "wording": {
+            language: signal_text(signal.kind, signal.category, language)
+            for language in ("nl", "en")
+        },
     }
 
 
@@ -352,7 +354,10 @@ def watch_alert_text(watch: Watch, alert: WatchAlert, public_base_url: str) -> s
     lines = [
         f"Dossier {watch.case_reference} (bewaking {watch.id}, gemeente {watch.municipality_code})",
         "",
-        EVENT_TEXT[alert.event]["nl"],
+        # A signal's own words: what its kind and category allow it to say.
+        signal_text(details["kind"], details["category"])
+        if "signal_id" in details
+        else EVENT_TEXT[alert.event]["nl"],
         "",
     ]
     if "offer_id" in details:

@@ -21,8 +21,12 @@ from directory.db import Base, UTCDateTime
 
 
 class Signal(Base):
-    """A gap for one municipality and category: no contracted offer can start within the
-    norm (a PGB-route signal, or for schools an education-gap signal).
+    """A finding for one municipality and category that needs attention. A shortage: fresh
+    figures show that no contracted offer can start within the norm (a PGB-route signal,
+    an education gap for schools and OPDC, or a care gap a PGB cannot fill). Or a task for
+    the municipality: the figures are not known well enough to say (`figures_unknown`), or
+    nothing is contracted any more where a need was open (`no_contract`). At most one row
+    of a pair is open at a time (see `directory.signals.service`).
 
     One row per gap, kept for good: when the gap closes the row is resolved, when it comes
     back the same row opens again. Every change of state is a `SignalTransition`, so how
@@ -33,7 +37,10 @@ class Signal(Base):
     __tablename__ = "signal"
     __table_args__ = (
         UniqueConstraint("municipality_code", "category", "kind"),
-        CheckConstraint("kind IN ('pgb_route', 'education_gap')", name="kind"),
+        CheckConstraint(
+            "kind IN ('pgb_route', 'education_gap', 'care_gap', 'figures_unknown', 'no_contract')",
+            name="kind",
+        ),
         CheckConstraint("state IN ('open', 'resolved')", name="state"),
         Index("ix_signal_state_municipality", "state", "municipality_code"),
     )

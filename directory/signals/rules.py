@@ -32,14 +32,23 @@ from directory.catalogue.rules import (
 )
 from directory.enums import AvailabilityStatus, ContractKind, OfferKind
 from directory.geo import distance_km
+from directory.signals.policy import GapKind, policy_for
 from directory.signals.wording import (
-    EDUCATION_GAP_TEXT,
-    NO_CONTRACT_TEXT,
-    PGB_ROUTE_TEXT,
     Language,
+    signal_text,
 )
 
-SignalKind = Literal["pgb_route", "education_gap"]
+# A signal row's kind: a shortage (`policy.GapKind`), or a task for the municipality: the
+# figures of its contracted offers are not known well enough to say, or it contracts
+# nothing any more in a category where a gap was open.
+SignalKind = Literal["pgb_route", "education_gap", "care_gap", "figures_unknown", "no_contract"]
+TASK_KINDS: tuple[SignalKind, ...] = ("figures_unknown", "no_contract")
+GAP_KINDS: tuple[SignalKind, ...] = ("pgb_route", "education_gap", "care_gap")
+# The gaps a case watch alerts on as "the PGB route may apply" (or, for schools, the
+# onderwijsconsulent): not a care gap, which no PGB can fill.
+WATCHED_GAP_KINDS: tuple[SignalKind, ...] = ("pgb_route", "education_gap")
+# What the figures show for one municipality and category.
+Finding = Literal["shortage", "unknown", "no_contract", "available"]
 Transition = Literal["open", "resolve", "none"]
 
 # Why a contracted offer is or is not available; `Evidence.reason` is the English text.
@@ -50,10 +59,13 @@ REASON_OPEN_PLACES = "open_places"
 REASON_WAIT_UNKNOWN = "wait_unknown"
 REASON_WITHIN_NORM = "within_norm"
 REASON_OVER_NORM = "over_norm"
-# Why the evaluation as a whole is open or closed.
+# Why the evaluation as a whole finds what it finds.
 NO_CONTRACTED_OFFER = "no_contracted_offer"
 NONE_WITHIN_NORM = "none_within_norm"
 CONTRACTED_WITHIN_NORM = "contracted_within_norm"
+FIGURES_UNKNOWN = "figures_unknown"
+# Reasons of contracted offers whose figure says nothing about a start within the norm.
+UNKNOWN_REASONS = frozenset({REASON_NO_FIGURE, REASON_STALE, REASON_WAIT_UNKNOWN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,25 +150,40 @@ class Evaluation:
 
     municipality_code: str
     category: str
-    kind: SignalKind
+    gap_kind: GapKind  # what a shortage in this category is (`policy.policy_for`)
     norm: Norm
-    open: bool
-    has_contracts: bool
-    reason_code: str  # NO_CONTRACTED_OFFER, NONE_WITHIN_NORM or CONTRACTED_WITHIN_NORM
+    finding: Finding
+    reason_code: str  # NO_CONTRACTED_OFFER, FIGURES_UNKNOWN, NONE_WITHIN_NORM, CONTRACTED_…
     evidence: tuple[Evidence, ...]
     alternatives: tuple[Alternative, ...]
 
+    @property
+    def open(self) -> bool:
+        """A shortage: the figures show that no contracted offer can start within the norm.
+        Only then may a PGB route (or an education or care gap) be stated."""
+        return self.finding == "shortage"
+
+    @property
+    def has_contracts(self) -> bool:
+        return self.finding != "no_contract"
+
+    @property
+    def kind(self) -> SignalKind:
+        """The kind of signal row this finding keeps open (the gap kind when available)."""
+        if self.finding == "unknown":
+            return "figures_unknown"
+        if self.finding == "no_contract":
+            return "no_contract"
+        return self.gap_kind
+
     def text(self, language: Language = "nl") -> str:
-        """The public wording for this signal (only meaningful while it is open)."""
-        wording = EDUCATION_GAP_TEXT if self.kind == "education_gap" else PGB_ROUTE_TEXT
-        if not self.has_contracts:
-            return f"{NO_CONTRACT_TEXT[language]} {wording[language]}"
-        return wording[language]
+        """The public wording for this finding (`directory.signals.wording`)."""
+        return signal_text(self.kind, self.category, language)
 
 
-def signal_kind(category: str) -> SignalKind:
-    """Education places have no PGB: their gap is an education-gap signal."""
-    return "education_gap" if category.startswith("education:") else "pgb_route"
+def signal_kind(category: str) -> GapKind:
+    """What a shortage in `category` is: a PGB route, an education gap or a care gap."""
+    return policy_for(category).kind
 
 
 def in_force(term: ContractTerm, today: date) -> bool:
@@ -256,12 +283,17 @@ def evaluate(
     is_contracted = {o.offer_id: contracted_for(o, municipality.code, today) for o in relevant}
     contracted = [o for o in relevant if is_contracted[o.offer_id]]
     evidence = tuple(evidence_for(o, norm, now) for o in contracted)
+    finding: Finding
     if not contracted:
-        open_, reason_code = True, NO_CONTRACTED_OFFER
+        finding, reason_code = "no_contract", NO_CONTRACTED_OFFER
     elif any(item.available for item in evidence):
-        open_, reason_code = False, CONTRACTED_WITHIN_NORM
+        finding, reason_code = "available", CONTRACTED_WITHIN_NORM
+    elif any(item.reason_code in UNKNOWN_REASONS for item in evidence):
+        # An offer without a fresh, complete figure might start within the norm: saying
+        # there is a shortage would state what the figures do not show.
+        finding, reason_code = "unknown", FIGURES_UNKNOWN
     else:
-        open_, reason_code = True, NONE_WITHIN_NORM
+        finding, reason_code = "shortage", NONE_WITHIN_NORM
     alternatives: tuple[Alternative, ...] = ()
     if kind == "pgb_route":
         # Listed even while closed, so a page can show them; the signal decides on `open`.
@@ -272,10 +304,9 @@ def evaluate(
     return Evaluation(
         municipality_code=municipality.code,
         category=category,
-        kind=kind,
+        gap_kind=kind,
         norm=norm,
-        open=open_,
-        has_contracts=bool(contracted),
+        finding=finding,
         reason_code=reason_code,
         evidence=evidence,
         alternatives=alternatives,
@@ -354,13 +385,14 @@ def _cheapest_by_unit(contracted: Sequence[CandidateOffer]) -> dict[str, int]:
     return cheapest
 
 
-def transition(previous_open: bool | None, evaluation: Evaluation) -> Transition:
-    """What the caller should record, given the signal's last state (None: never seen).
+def transition(previous_open: bool | None, holds: bool) -> Transition:
+    """What the caller should record for one signal row, given its last state (None: never
+    seen) and whether its finding holds now.
 
     Only a change of state is a transition, so re-running an evaluation changes nothing.
     """
-    if evaluation.open and not previous_open:
+    if holds and not previous_open:
         return "open"
-    if not evaluation.open and previous_open:
+    if not holds and previous_open:
         return "resolve"
     return "none"

@@ -39,8 +39,9 @@ from directory.signals.inputs import (
     load_norms,
 )
 from directory.signals.models import Signal, SignalTransition
+from directory.signals.policy import default_norm as category_default_norm
 from directory.signals.rules import (
-    NO_CONTRACTED_OFFER,
+    GAP_KINDS,
     CandidateOffer,
     Evaluation,
     evaluate,
@@ -85,13 +86,13 @@ def evaluate_signals(
     categories: set[str] | None = None,
 ) -> EvaluationSummary:
     """Evaluate every (municipality, category) pair that has a contracted offer, and open,
-    update or resolve its signal.
+    update or resolve its signals: at most one row per pair is open, of the kind its finding
+    names (a shortage's gap kind, `figures_unknown` or `no_contract`).
 
     `municipalities` and `categories` restrict the work to pairs in both (None: all), so a
-    change can be re-evaluated alone. Pairs without any contracted offer are left out: the
-    rule counts them as open (`has_contracts=False`), but a sweep cannot tell a gap from a
-    category nobody there needs (see `directory.signals.rules`). A signal that was open for a pair
-    that has lost its last contract is resolved, since this sweep no longer vouches for it.
+    change can be re-evaluated alone. Pairs without any contracted offer are left out (a
+    sweep cannot tell a gap from a category nobody there needs), unless one of their rows
+    is open: then the need was known, and a `no_contract` task opens in its place.
 
     Municipalities do not buy school places: for education, the places "contracted" for M
     are the schools located in M or whose samenwerkingsverband covers M (see `_terms`).
@@ -129,21 +130,23 @@ def evaluate_signals(
     arguments: dict[str, Any] = {"now": now, "today": today, "max_distance_km": max_distance_km}
     recorder = _Recorder(session, now)
     for code, category in sorted(contracted.keys() | existing.keys()):
-        signal = existing.get((code, category))
-        chosen = contracted.get((code, category))
-        if not chosen:
-            if signal is not None and signal.state == OPEN:
-                recorder.withdraw(signal)
-            continue
+        rows = existing.get((code, category), {})
+        chosen = contracted.get((code, category), [])
+        if not chosen and not any(row.state == OPEN for row in rows.values()):
+            continue  # nothing bought and nothing open: no known need here
         point = points[code]
-        norm = resolve_norm(category, code, regions[code], norms.get(category, []), default_norm)
+        norm = resolve_norm(
+            category,
+            code,
+            regions[code],
+            norms.get(category, []),
+            category_default_norm(category, default_norm),
+        )
         # The verdict depends on the contracted offers alone; alternatives are looked up
-        # only where there is a signal to show them on.
+        # only where there is a shortage to show them on.
         verdict = evaluate(point, category, chosen, norm, **arguments)
-        recorder.evaluated += 1
-        if not verdict.open and (signal is None or signal.state == RESOLVED):
-            continue
-        if verdict.kind == "pgb_route" and point.lat is not None and point.lon is not None:
+        recorder.evaluated += bool(chosen)
+        if verdict.open and verdict.kind == "pgb_route" and point.lat and point.lon:
             ids = {offer.offer_id for offer in chosen}
             others = [
                 offer
@@ -151,7 +154,7 @@ def evaluate_signals(
                 if offer.offer_id not in ids
             ]
             verdict = evaluate(point, category, [*chosen, *others], norm, **arguments)
-        recorder.record(signal, verdict)
+        recorder.settle(rows, verdict)
     return recorder.finish()
 
 
@@ -194,10 +197,21 @@ class _Recorder:
         self.transitions: list[dict[str, Any]] = []
         self.evaluated = self.opened = self.resolved = self.updated = 0
 
-    def record(self, signal: _Stored | None, verdict: Evaluation) -> None:
+    def settle(self, rows: dict[str, _Stored], verdict: Evaluation) -> None:
+        """Keep open the one row whose kind the finding names (none when a contracted offer
+        is available) and resolve the pair's others: a shortage that turns out unknown
+        closes as a shortage and opens as a task, and back."""
+        holding = None if verdict.finding == "available" else verdict.kind
         content = _content(verdict)
-        change = transition(None if signal is None else signal.state == OPEN, verdict)
-        if signal is None:  # transition() is "open": a closed pair without a row was skipped
+        for kind, row in sorted(rows.items()):
+            if kind != holding and transition(row.state == OPEN, False) == "resolve":
+                self._change(row, content, state=RESOLVED, resolved_at=self.now)
+                self.resolved += 1
+        if holding is not None:
+            self._hold(rows.get(holding), verdict, content)
+
+    def _hold(self, signal: _Stored | None, verdict: Evaluation, content: dict[str, Any]) -> None:
+        if signal is None:
             row = {
                 "kind": verdict.kind,
                 "municipality_code": verdict.municipality_code,
@@ -210,23 +224,12 @@ class _Recorder:
             }
             self.new.append((row, _snapshot(content)))
             self.opened += 1
-        elif change == "open":
+        elif transition(signal.state == OPEN, True) == "open":
             self._change(signal, content, state=OPEN, opened_at=self.now, resolved_at=None)
             self.opened += 1
-        elif change == "resolve":
-            self._change(signal, content, state=RESOLVED, resolved_at=self.now)
-            self.resolved += 1
         elif content["digest"] != signal.digest:
             self.changes.append({"id": signal.id, "updated_at": self.now, **content})
             self.updated += 1
-
-    def withdraw(self, signal: _Stored) -> None:
-        content = {"reason_code": NO_CONTRACTED_OFFER, "evidence": [], "alternatives": []}
-        self.changes.append(
-            {"id": signal.id, "state": RESOLVED, "resolved_at": self.now, "updated_at": self.now}
-        )
-        self.transitions.append(_transition(signal.id, RESOLVED, self.now, content))
-        self.resolved += 1
 
     def _change(self, signal: _Stored, content: dict[str, Any], **fields: Any) -> None:
         self.changes.append({"id": signal.id, "updated_at": self.now, **content, **fields})
@@ -303,18 +306,24 @@ def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
 
 def _signals(
     session: Session, municipalities: Collection[str] | None, categories: Collection[str] | None
-) -> dict[tuple[str, str], _Stored]:
+) -> dict[tuple[str, str], dict[str, _Stored]]:
+    """The stored signal rows of each (municipality, category) pair, by kind."""
     query = select(
-        Signal.municipality_code, Signal.category, Signal.id, Signal.state, Signal.digest
+        Signal.municipality_code,
+        Signal.category,
+        Signal.kind,
+        Signal.id,
+        Signal.state,
+        Signal.digest,
     ).where(Signal.category.not_in(SKIPPED_CATEGORIES))
     if municipalities is not None:
         query = query.where(Signal.municipality_code.in_(sorted(municipalities)))
     if categories is not None:
         query = query.where(Signal.category.in_(sorted(categories)))
-    return {
-        (code, category): _Stored(signal_id, state, digest)
-        for code, category, signal_id, state, digest in session.execute(query)
-    }
+    found: dict[tuple[str, str], dict[str, _Stored]] = defaultdict(dict)
+    for code, category, kind, signal_id, state, digest in session.execute(query):
+        found[(code, category)][kind] = _Stored(signal_id, state, digest)
+    return found
 
 
 # --- reading --------------------------------------------------------------------------
@@ -326,7 +335,7 @@ class SignalFilter:
 
     municipality: str | None = None
     state: str | None = None
-    kind: str | None = None
+    kind: str | None = None  # None: the shortages (`GAP_KINDS`), never a task
     category: str | None = None
 
 
@@ -344,6 +353,8 @@ def list_signals(
         )
         if value is not None
     ]
+    if where.kind is None:
+        conditions.append(Signal.kind.in_(GAP_KINDS))
     total = session.scalar(select(func.count()).select_from(Signal).where(*conditions)) or 0
     signals = session.scalars(
         select(Signal)

@@ -1,54 +1,224 @@
-"""What a signal says to the public, in Dutch and English: the PGB route, the education
-gap, no contract at all, and an alternative that costs more than contracted care.
+"""What a signal says, in Dutch (B1) and English: a shortage (the PGB route, an education
+gap, a care gap a PGB cannot fill), a task for the municipality (figures unknown, nothing
+contracted), the norm and where it comes from, and an alternative that costs more.
 
-The wording is careful on purpose: the PGB route *may* apply (art. 8.1.1 Jeugdwet); it is
-never promised, and the municipality decides. `directory.signals.rules.Evaluation.text`,
-the notification e-mails and the public signals API take their texts from here.
+The wording is careful on purpose. The PGB route *may* apply (Jeugdwet art. 8.1.1); it is
+never promised. Lid 2b: the parents state, with reasons, that the contracted care is not
+passend for their child; the municipality judges whether that is reasoned. Lid 4a: the
+municipality may refuse a PGB *for the part* that costs more than the care in kind.
+`directory.signals.rules.Evaluation.text`, the notification e-mails, the pages and the
+public signals API take their texts from here.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-Language = Literal["nl", "en"]
+from directory.signals.policy import CRISIS_CATEGORY, is_school_category, policy_for
 
-PGB_ROUTE_TEXT: dict[Language, str] = {
+Language = Literal["nl", "en"]
+Texts = dict[Language, str]
+
+PGB_ROUTE_TEXT: Texts = {
     "nl": (
-        "Geen gecontracteerde aanbieder (zorg in natura) kan binnen de wachttijdnorm starten. "
-        "Dan kan de pgb-route van toepassing zijn (artikel 8.1.1 Jeugdwet). Dit is geen "
-        "toezegging: de gemeente beslist, onder meer of de gecontracteerde zorg passend is, "
-        "of het pgb beheerd kan worden en of de gekozen zorg van goede kwaliteit is."
+        "Volgens de gepubliceerde cijfers kan geen gecontracteerde aanbieder (zorg in natura) "
+        "binnen de wachttijdnorm starten. Dan kan de pgb-route van toepassing zijn "
+        "(artikel 8.1.1 Jeugdwet). Dit is geen toezegging. Voor een pgb leggen ouders uit "
+        "waarom de gecontracteerde zorg voor hun kind niet passend is. De gemeente beoordeelt "
+        "of die uitleg goed onderbouwd is, of het pgb beheerd kan worden en of de gekozen "
+        "zorg van goede kwaliteit is."
     ),
     "en": (
-        "No contracted provider (zorg in natura) can start within the waiting-time norm. "
-        "The PGB route may then apply (article 8.1.1 Jeugdwet). This is not a promise: the "
-        "municipality decides, among other things whether the contracted care is suitable, "
-        "whether the budget can be managed and whether the chosen care is of good quality."
+        "According to the published figures, no contracted provider (zorg in natura) can "
+        "start within the waiting-time norm. The PGB route may then apply (article 8.1.1 "
+        "Jeugdwet). This is not a promise. For a PGB, the parents explain why the contracted "
+        "care is not suitable for their child. The municipality judges whether that "
+        "explanation is well reasoned, whether the budget can be managed and whether the "
+        "chosen care is of good quality."
     ),
 }
-EDUCATION_GAP_TEXT: dict[Language, str] = {
+CARE_PART_TEXT: Texts = {
+    "nl": "Een pgb kan hier alleen het zorgdeel betalen, niet het onderwijs.",
+    "en": "A PGB can pay only for the care part here, not for the education.",
+}
+EDUCATION_GAP_TEXT: Texts = {
     "nl": (
-        "Geen school in deze categorie kan binnen de wachttijdnorm een leerling plaatsen. "
-        "Voor onderwijs bestaat geen pgb. Neem contact op met de onderwijsconsulent of het "
-        "samenwerkingsverband passend onderwijs."
+        "Volgens de gepubliceerde cijfers kan geen school in deze categorie binnen de norm een "
+        "leerling plaatsen. Voor onderwijs bestaat geen pgb. Een school moet binnen "
+        "6 weken over een aanmelding beslissen (één keer te verlengen met 4 weken). De school "
+        "waar het kind is ingeschreven, houdt zorgplicht zolang het kind wacht."
     ),
     "en": (
-        "No school in this category can place a pupil within the waiting-time norm. There is "
-        "no PGB for education. Contact the onderwijsconsulent or the samenwerkingsverband "
-        "passend onderwijs."
+        "According to the published figures, no school in this category can place a pupil "
+        "within the norm. There is no PGB for education. A school must decide on an "
+        "application within 6 weeks (once extendable by 4 weeks). The school where the child "
+        "is enrolled keeps its duty of care (zorgplicht) while the child waits."
     ),
 }
-NO_CONTRACT_TEXT: dict[Language, str] = {
-    "nl": "De gemeente heeft in deze categorie geen aanbod gecontracteerd.",
-    "en": "The municipality has no contracted offer in this category.",
-}
-COSTS_MORE_TEXT: dict[Language, str] = {
+# Who decides on admission: for clusters 1 and 2 the institution, not the SWV.
+INSTITUTION_ROUTE_TEXT: Texts = {
     "nl": (
-        "Dit aanbod kost meer dan het goedkoopste gecontracteerde aanbod; de gemeente mag een "
-        "pgb dan weigeren (artikel 8.1.1 Jeugdwet)."
+        "Over toelating tot cluster 1 of 2 beslist de Commissie van Onderzoek van de "
+        "instelling (bijvoorbeeld Visio, Bartiméus, Kentalis of Auris). Het "
+        "samenwerkingsverband heeft daarin geen rol."
     ),
     "en": (
-        "This offer costs more than the cheapest contracted offer; the municipality may then "
-        "refuse a PGB (article 8.1.1 Jeugdwet)."
+        "Admission to cluster 1 or 2 is decided by the institution's Commissie van Onderzoek "
+        "(for example Visio, Bartiméus, Kentalis or Auris). The samenwerkingsverband has no "
+        "role in it."
     ),
 }
+SWV_ROUTE_TEXT: Texts = {
+    "nl": (
+        "Neem contact op met het samenwerkingsverband passend onderwijs of een "
+        "onderwijsconsulent. Een toelaatbaarheidsverklaring (TLV) vraagt de school aan waar "
+        "het kind is ingeschreven of aangemeld."
+    ),
+    "en": (
+        "Contact the samenwerkingsverband passend onderwijs or an onderwijsconsulent. A "
+        "toelaatbaarheidsverklaring (TLV) is requested by the school where the child is "
+        "enrolled or has applied."
+    ),
+}
+OPDC_TEXT: Texts = {
+    "nl": (
+        "Een OPDC is een tijdelijke plek in het voortgezet onderwijs, betaald door het "
+        "samenwerkingsverband. Neem contact op met het samenwerkingsverband of een "
+        "onderwijsconsulent."
+    ),
+    "en": (
+        "An OPDC is a temporary place in secondary education, paid for by the "
+        "samenwerkingsverband. Contact the samenwerkingsverband or an onderwijsconsulent."
+    ),
+}
+CRISIS_GAP_TEXT: Texts = {
+    "nl": (
+        "Crisishulp moet binnen 24 uur kunnen starten. Volgens de gepubliceerde cijfers kan "
+        "geen gecontracteerde aanbieder dat nu. Een pgb is voor crisishulp geen route: de "
+        "gemeente moet zorgen dat er crisishulp is (artikel 2.6 Jeugdwet)."
+    ),
+    "en": (
+        "Crisis care must be able to start within 24 hours. According to the published "
+        "figures, no contracted provider can do so now. A PGB is no route to crisis care: "
+        "the municipality must make sure crisis care is available (article 2.6 Jeugdwet)."
+    ),
+}
+CARE_GAP_TEXT: Texts = {
+    "nl": (
+        "Volgens de gepubliceerde cijfers kan geen gecontracteerde aanbieder binnen de "
+        "wachttijdnorm starten. Een pgb is voor deze hulp geen route: de gemeente moet zorgen "
+        "dat er genoeg van deze hulp is (artikel 2.6 Jeugdwet)."
+    ),
+    "en": (
+        "According to the published figures, no contracted provider can start within the "
+        "waiting-time norm. A PGB is no route to this help: the municipality must make sure "
+        "there is enough of it (article 2.6 Jeugdwet)."
+    ),
+}
+FIGURES_UNKNOWN_TEXT: Texts = {
+    "nl": (
+        "Van een of meer gecontracteerde aanbieders zijn geen actuele cijfers. Daarom is niet "
+        "bekend of er binnen de norm een plek is. Dit is geen tekort en geen grond voor de "
+        "pgb-route. Taak voor de gemeente: vraag deze aanbieders hun cijfers bij te werken."
+    ),
+    "en": (
+        "One or more contracted providers have no current figures, so it is not known "
+        "whether there is a place within the norm. This is not a shortage and no ground for "
+        "the PGB route. Task for the municipality: ask these providers to update their "
+        "figures."
+    ),
+}
+NO_CONTRACT_TEXT: Texts = {
+    "nl": (
+        "De gemeente heeft in deze categorie geen aanbod meer gecontracteerd, terwijl er "
+        "eerder een tekort was of de cijfers ontbraken. Taak voor de gemeente: zorg voor "
+        "passend aanbod (artikel 2.6 Jeugdwet)."
+    ),
+    "en": (
+        "The municipality no longer has a contracted offer in this category, although there "
+        "was a shortage or missing figures before. Task for the municipality: make sure "
+        "suitable care is available (article 2.6 Jeugdwet)."
+    ),
+}
+COSTS_MORE_TEXT: Texts = {
+    "nl": (
+        "Dit aanbod kost meer dan gecontracteerd aanbod in dezelfde eenheid. De gemeente mag "
+        "een pgb weigeren voor het deel dat duurder is dan de zorg in natura (artikel 8.1.1 "
+        "lid 4 Jeugdwet). Meestal betaalt zij dan tot haar eigen pgb-tarief; het verschil "
+        "betalen ouders zelf."
+    ),
+    "en": (
+        "This offer costs more than contracted care in the same unit. The municipality may "
+        "refuse a PGB for the part that costs more than the care in kind (article 8.1.1 "
+        "paragraph 4 Jeugdwet). It then usually pays up to its own PGB rate; parents pay the "
+        "difference themselves."
+    ),
+}
+NORM_SOURCE_TEXT: dict[str, Texts] = {
+    "default": {
+        "nl": (
+            "landelijke standaard van Plekwijzer: de Treeknorm, 4 weken tot de intake en "
+            "10 weken tot de start. Dit is een norm uit de ggz voor volwassenen; voor "
+            "jeugdhulp bestaat geen wettelijke norm."
+        ),
+        "en": (
+            "Plekwijzer's national default: the Treeknorm, 4 weeks to the intake and 10 weeks "
+            "to the start. It comes from adult mental health care; youth care has no legal "
+            "norm."
+        ),
+    },
+    "crisis": {
+        "nl": "crisishulp: starten binnen 24 uur.",
+        "en": "crisis care: a start within 24 hours.",
+    },
+    "reference:thuiszitterspact": {
+        "nl": (
+            "referentie, geen wet: geen kind langer dan 3 maanden zonder onderwijs "
+            "(Thuiszitterspact, 2016). Voor een schoolplaats bestaat geen wettelijke "
+            "wachttijdnorm."
+        ),
+        "en": (
+            "a reference, not a law: no child more than 3 months without education "
+            "(Thuiszitterspact, 2016). There is no legal waiting norm for a school place."
+        ),
+    },
+}
+LEVEL_TEXT: dict[str, Texts] = {
+    "municipality": {"nl": "norm van de gemeente", "en": "the municipality's norm"},
+    "jeugdregio": {"nl": "norm van de jeugdregio", "en": "the youth-care region's norm"},
+    "national": {"nl": "landelijke norm voor deze categorie", "en": "national category norm"},
+}
+
+
+def norm_source_text(source: str, language: Language = "nl") -> str:
+    """Whose norm it is, in words (`Norm.source`: "default", "crisis", a reference, or
+    "<level>:<code>" for a configured norm)."""
+    if source in NORM_SOURCE_TEXT:
+        return NORM_SOURCE_TEXT[source][language]
+    level, _, code = source.partition(":")
+    if level in LEVEL_TEXT:
+        named = f" ({code})" if level != "national" else ""
+        return f"{LEVEL_TEXT[level][language]}{named}."
+    return source
+
+
+def signal_text(kind: str, category: str, language: Language = "nl") -> str:
+    """The public wording of a signal of `kind` in `category` (a `rules.SignalKind`)."""
+    if kind == "figures_unknown":
+        return FIGURES_UNKNOWN_TEXT[language]
+    if kind == "no_contract":
+        return NO_CONTRACT_TEXT[language]
+    policy = policy_for(category)
+    if kind == "care_gap":
+        return (CRISIS_GAP_TEXT if category == CRISIS_CATEGORY else CARE_GAP_TEXT)[language]
+    if kind == "education_gap":
+        if not is_school_category(category):  # OPDC: a school place beside school
+            route = OPDC_TEXT
+        elif category.startswith(("education:cluster-1:", "education:cluster-2:")):
+            route = INSTITUTION_ROUTE_TEXT
+        else:
+            route = SWV_ROUTE_TEXT
+        return f"{EDUCATION_GAP_TEXT[language]} {route[language]}"
+    if policy.pgb == "care_part":
+        return f"{PGB_ROUTE_TEXT[language]} {CARE_PART_TEXT[language]}"
+    return PGB_ROUTE_TEXT[language]

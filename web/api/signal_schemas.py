@@ -9,12 +9,21 @@ from pydantic import BaseModel, Field
 
 
 class SignalItem(BaseModel):
-    """One PGB-route or education-gap signal for a municipality and category."""
+    """One signal for a municipality and category: a shortage, or a task for the
+    municipality."""
 
     id: int
-    kind: Literal["pgb_route", "education_gap"] = Field(
-        description="pgb_route for youth care and day programmes; education_gap for "
-        "special education, which has no PGB."
+    kind: Literal["pgb_route", "education_gap", "care_gap", "figures_unknown", "no_contract"] = (
+        Field(
+            description="A shortage (fresh figures show that no contracted offer can start "
+            "within the norm): pgb_route for youth care and day programmes a PGB can pay; "
+            "education_gap for school places and OPDC, which have no PGB; care_gap for care "
+            "a PGB cannot fill (crisis care, iJw 46; preventief justitieel kader, iJw 49). "
+            "A task for the municipality, never a ground for the PGB route: figures_unknown "
+            "(a contracted offer has no fresh, complete figure, so nothing can be said); "
+            "no_contract (nothing contracted any more where a gap or unknown was open). "
+            "Lists show shortages unless `kind` asks for a task."
+        )
     )
     state: Literal["open", "resolved"]
     municipality: str = Field(description="CBS code, GMxxxx.")
@@ -43,8 +52,13 @@ class NormOut(BaseModel):
     treatment_weeks: int
     total_weeks: int
     source: str = Field(
-        description='"municipality:GM0599", "jeugdregio:JZ31", "national:<category>" or '
-        '"default" (4 + 10 weeks).'
+        description='"municipality:GM0599", "jeugdregio:JZ31", "national:<category>", '
+        '"default" (the Treeknorm, 4 + 10 weeks, an adult mental-health norm), "crisis" '
+        '(within 24 hours) or "reference:thuiszitterspact" (3 months: a reference, not a '
+        "law; school places have no legal waiting norm)."
+    )
+    source_text: dict[str, str] = Field(
+        description="Whose norm it is, in words, by language (nl, en)."
     )
 
 

@@ -13,8 +13,9 @@ from starlette.routing import Route
 from directory.errors import InvalidDataError, InvalidParam
 from directory.signals.inputs import is_category
 from directory.signals.models import Signal
+from directory.signals.rules import GAP_KINDS, TASK_KINDS
 from directory.signals.service import SignalFilter, SignalView, list_signals, load_signal
-from directory.signals.wording import EDUCATION_GAP_TEXT, PGB_ROUTE_TEXT
+from directory.signals.wording import norm_source_text, signal_text
 from search.params import MUNICIPALITY
 from web.api.operations import Operation, QueryParam
 from web.api.public import CACHE
@@ -23,7 +24,7 @@ from web.api.signal_schemas import SignalDetail, SignalItem, SignalList
 from web.kit.http import json_response, path_id, transact, whole_number
 
 STATES = ("open", "resolved")
-KINDS = ("pgb_route", "education_gap")
+KINDS = (*GAP_KINDS, *TASK_KINDS)
 MAX_PER_PAGE = 100
 
 
@@ -44,7 +45,7 @@ def parse_filter(request: Request) -> SignalFilter:
     where = SignalFilter(
         municipality=one("municipality", MUNICIPALITY.match, "a CBS code like GM0599"),
         state=one("state", STATES.__contains__, "open or resolved"),
-        kind=one("kind", KINDS.__contains__, "pgb_route or education_gap"),
+        kind=one("kind", KINDS.__contains__, "one of " + ", ".join(KINDS)),
         category=one("category", is_category, "a category like ijw:45 or education:cluster-3:so"),
     )
     if problems:
@@ -67,7 +68,6 @@ def item_of(signal: Signal) -> SignalItem:
 def detail_json(view: SignalView) -> dict[str, Any]:
     """The answer of `GET /api/v1/signals/{id}`; offers deleted since have no name."""
     signal, names = view.signal, view.offer_names
-    wording = EDUCATION_GAP_TEXT if signal.kind == "education_gap" else PGB_ROUTE_TEXT
     return SignalDetail.model_validate(
         {
             **item_of(signal).model_dump(),
@@ -77,13 +77,20 @@ def detail_json(view: SignalView) -> dict[str, Any]:
                 "treatment_weeks": signal.norm_treatment_weeks,
                 "total_weeks": signal.norm_intake_weeks + signal.norm_treatment_weeks,
                 "source": signal.norm_source,
+                "source_text": {
+                    language: norm_source_text(signal.norm_source, language)
+                    for language in ("nl", "en")
+                },
             },
             "evidence": [{**item, "name": names.get(item["offer_id"])} for item in signal.evidence],
             "alternatives": [
                 {**item, "name": names.get(item["offer_id"])} for item in signal.alternatives
             ],
             "alternatives_total": signal.alternatives_total,
-            "text": dict(wording),
+            "text": {
+                language: signal_text(signal.kind, signal.category, language)
+                for language in ("nl", "en")
+            },
             "transitions": [{"state": t.state, "at": t.at} for t in view.transitions],
             "updated_at": signal.updated_at,
         }
@@ -126,7 +133,11 @@ routes = [
 SIGNAL_PARAMS = (
     QueryParam("municipality", MUNICIPALITY_CODE, "CBS code.", "GM0599"),
     QueryParam("state", {"enum": list(STATES)}, "open or resolved.", "open"),
-    QueryParam("kind", {"enum": list(KINDS)}, "pgb_route or education_gap."),
+    QueryParam(
+        "kind",
+        {"enum": list(KINDS)},
+        "One kind; without it, the shortages (pgb_route, education_gap, care_gap).",
+    ),
     QueryParam(
         "category",
         {"type": "string", "maxLength": 60},

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from directory.signals.wording import Language, norm_source_text, signal_text
 from web.pages import views
 from web.pages.assets import StyleSheet
 from web.pages.i18n import COOKIE, LANGUAGES, N_, language_of, translations
@@ -34,11 +35,14 @@ def environment(lang: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     t = translations(lang)
+    wording_language: Language = "en" if lang == "en" else "nl"
     env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         wait_words=lambda weeks: views.wait_words(weeks, t),
         day_words=lambda moment: views.day_words(moment, lang),
         number_words=lambda value: views.number_words(value, lang),
+        signal_words=lambda kind, category: signal_text(kind, category, wording_language),
+        norm_words=lambda source: norm_source_text(source, wording_language),
         KIND_LABELS=views.KIND_LABELS,
         STATUS_LABELS=views.STATUS_LABELS,
         STATUS_TONES=views.STATUS_TONES,

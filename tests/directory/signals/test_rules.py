@@ -122,95 +122,131 @@ STALE_WITH_PLACES = create_figures(OPEN, open_places=3, valid_for=-timedelta(day
 @dataclass(frozen=True)
 class GapRow:
     offers: list[CandidateOffer]
-    open: bool
+    finding: str
     reasons: tuple[str, ...]  # reason_code per contracted offer, by offer id
     age: int | None = None
 
 
 GAP_TABLE = [
     pytest.param(
-        GapRow([contracted(1, WITHIN)], False, ("within_norm",)), id="fresh-within-norm-closes"
+        GapRow([contracted(1, WITHIN)], "available", ("within_norm",)),
+        id="fresh-within-norm-is-available",
     ),
     pytest.param(
-        GapRow([contracted(1, create_figures(OPEN, 2, None, None))], False, ("open_places",)),
-        id="open-places-close-even-without-a-published-wait",
-    ),
-    pytest.param(GapRow([contracted(1, OVER)], True, ("over_norm",)), id="wait-over-norm-opens"),
-    pytest.param(
-        GapRow([contracted(1, STALE_WITH_PLACES)], True, ("stale",)), id="stale-figure-opens"
-    ),
-    pytest.param(GapRow([contracted(1, None)], True, ("no_figure",)), id="no-figure-opens"),
-    pytest.param(
-        GapRow([contracted(1, create_figures(WAITLIST, 3, 10, 24))], True, ("over_norm",)),
-        id="open-places-on-a-waitlist-with-long-wait-open",
+        GapRow([contracted(1, create_figures(OPEN, 2, None, None))], "available", ("open_places",)),
+        id="open-places-are-available-even-without-a-published-wait",
     ),
     pytest.param(
-        GapRow([contracted(1, create_figures(CLOSED, 0, 0, 0))], True, ("closed",)),
-        id="closed-offer-opens-whatever-its-wait",
+        GapRow([contracted(1, OVER)], "shortage", ("over_norm",)), id="wait-over-norm-is-a-shortage"
     ),
     pytest.param(
-        GapRow([contracted(1, create_figures(intake=None))], True, ("wait_unknown",)),
-        id="wait-not-published-opens",
+        GapRow([contracted(1, STALE_WITH_PLACES)], "unknown", ("stale",)),
+        id="stale-figure-is-unknown-not-a-shortage",
     ),
     pytest.param(
-        GapRow([contracted(1, OVER), contracted(2, WITHIN)], False, ("over_norm", "within_norm")),
+        GapRow([contracted(1, None)], "unknown", ("no_figure",)),
+        id="no-figure-is-unknown-not-a-shortage",
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(WAITLIST, 3, 10, 24))], "shortage", ("over_norm",)),
+        id="open-places-on-a-waitlist-with-long-wait-are-a-shortage",
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(CLOSED, 0, 0, 0))], "shortage", ("closed",)),
+        id="closed-offer-is-a-shortage-whatever-its-wait",
+    ),
+    pytest.param(
+        GapRow([contracted(1, create_figures(intake=None))], "unknown", ("wait_unknown",)),
+        id="wait-not-published-is-unknown",
+    ),
+    pytest.param(
+        GapRow(
+            [contracted(1, OVER), contracted(2, STALE_WITH_PLACES)],
+            "unknown",
+            ("over_norm", "stale"),
+        ),
+        id="one-expired-figure-beside-long-waits-is-unknown-not-a-shortage",
+    ),
+    pytest.param(
+        GapRow(
+            [contracted(1, OVER), contracted(2, create_figures(CLOSED, 0, 0, 0))],
+            "shortage",
+            ("over_norm", "closed"),
+        ),
+        id="every-fresh-figure-over-the-norm-or-closed-is-a-shortage",
+    ),
+    pytest.param(
+        GapRow(
+            [contracted(1, OVER), contracted(2, WITHIN)], "available", ("over_norm", "within_norm")
+        ),
         id="one-available-contracted-offer-is-enough",
     ),
     pytest.param(
         GapRow(
+            [contracted(1, STALE_WITH_PLACES), contracted(2, WITHIN)],
+            "available",
+            ("stale", "within_norm"),
+        ),
+        id="one-available-offer-is-enough-beside-an-unknown-one",
+    ),
+    pytest.param(
+        GapRow(
             [create_offer(1, WITHIN, contracts=(zin(valid_to=TODAY - timedelta(days=1)),))],
-            True,
+            "no_contract",
             (),
         ),
         id="expired-contract-is-not-counted",
     ),
     pytest.param(
         GapRow(
-            [create_offer(1, WITHIN, contracts=(zin(valid_to=TODAY),))], False, ("within_norm",)
+            [create_offer(1, WITHIN, contracts=(zin(valid_to=TODAY),))],
+            "available",
+            ("within_norm",),
         ),
         id="contract-holds-through-its-last-day",
     ),
     pytest.param(
         GapRow(
             [create_offer(1, WITHIN, contracts=(zin(valid_from=TODAY + timedelta(days=1)),))],
-            True,
+            "no_contract",
             (),
         ),
         id="contract-not-yet-valid-is-not-counted",
     ),
     pytest.param(
-        GapRow([create_offer(1, WITHIN, contracts=(zin("GM0344"),))], True, ()),
+        GapRow([create_offer(1, WITHIN, contracts=(zin("GM0344"),))], "no_contract", ()),
         id="contract-with-another-municipality-is-not-counted",
     ),
     pytest.param(
-        GapRow([contracted(1, WITHIN, category="ijw:41")], True, ()),
+        GapRow([contracted(1, WITHIN, category="ijw:41")], "no_contract", ()),
         id="offer-of-another-category-is-not-counted",
     ),
     pytest.param(
-        GapRow([contracted(1, WITHIN, ages=(12, 18))], True, (), age=8),
+        GapRow([contracted(1, WITHIN, ages=(12, 18))], "no_contract", (), age=8),
         id="age-below-range-is-not-counted",
     ),
     pytest.param(
-        GapRow([contracted(1, WITHIN, ages=(4, 11))], True, (), age=12),
+        GapRow([contracted(1, WITHIN, ages=(4, 11))], "no_contract", (), age=12),
         id="age-above-range-is-not-counted",
     ),
     pytest.param(
-        GapRow([contracted(1, WITHIN, ages=(4, 12))], False, ("within_norm",), age=12),
+        GapRow([contracted(1, WITHIN, ages=(4, 12))], "available", ("within_norm",), age=12),
         id="age-at-the-edge-of-range-is-counted",
     ),
     pytest.param(
-        GapRow([contracted(1, WITHIN, ages=(12, 18))], False, ("within_norm",)),
+        GapRow([contracted(1, WITHIN, ages=(12, 18))], "available", ("within_norm",)),
         id="age-range-ignored-without-an-age",
     ),
-    pytest.param(GapRow([], True, ()), id="nothing-contracted-opens"),
+    pytest.param(GapRow([], "no_contract", ()), id="nothing-contracted-is-no-contract"),
 ]
 
 
 @pytest.mark.parametrize("row", GAP_TABLE)
-def test_gap_opens_only_when_no_contracted_offer_can_start_within_the_norm(row: GapRow) -> None:
+def test_only_fresh_figures_that_all_miss_the_norm_make_a_shortage(row: GapRow) -> None:
     evaluation = run(row.offers, age=row.age)
 
-    assert evaluation.open is row.open
+    assert evaluation.finding == row.finding
+    assert evaluation.open is (row.finding == "shortage")
     assert evaluation.has_contracts is bool(row.reasons)
     assert tuple(item.reason_code for item in evaluation.evidence) == row.reasons
     # The evidence agrees with the one rule that decides availability.
@@ -237,15 +273,28 @@ def test_evidence_says_why_in_words_with_the_wait_and_the_norm() -> None:
     assert unknown.reason == "no figure published"
 
 
-def test_nothing_contracted_is_open_but_flagged_so_a_sweep_can_skip_unneeded_categories() -> None:
+def test_nothing_contracted_is_a_task_for_the_municipality_not_a_shortage() -> None:
     evaluation = run([pgb_offer(7, WITHIN)])
 
-    assert evaluation.open
-    assert not evaluation.has_contracts
+    assert not evaluation.open
+    assert (evaluation.finding, evaluation.kind) == ("no_contract", "no_contract")
     assert evaluation.reason_code == NO_CONTRACTED_OFFER
     assert evaluation.evidence == ()
     assert [alt.offer_id for alt in evaluation.alternatives] == [7]
-    assert evaluation.text("nl").startswith(NO_CONTRACT_TEXT["nl"])
+    assert evaluation.text("nl") == NO_CONTRACT_TEXT["nl"]
+    assert "pgb-route" not in evaluation.text("nl")
+
+
+def test_unknown_figures_are_a_task_that_never_states_the_pgb_route() -> None:
+    evaluation = run([contracted(1, STALE_WITH_PLACES), pgb_offer(7, WITHIN)])
+
+    assert (evaluation.finding, evaluation.kind, evaluation.open) == (
+        "unknown",
+        "figures_unknown",
+        False,
+    )
+    assert "geen tekort" in evaluation.text("nl")
+    assert "Dan kan de pgb-route" not in evaluation.text("nl")
 
 
 def test_contracted_for_needs_a_zorg_in_natura_contract_with_that_municipality_today() -> None:
@@ -283,13 +332,20 @@ def test_education_gap_for_schools_without_alternatives() -> None:
     ("category", "kind"),
     [
         ("ijw:45", "pgb_route"),
+        ("ijw:41", "pgb_route"),
         ("day_programme:dagbesteding", "pgb_route"),
+        ("day_programme:onderwijszorgarrangement", "pgb_route"),
+        ("day_programme:opdc", "education_gap"),
         ("education:sbo", "education_gap"),
         ("education:cluster-3:so", "education_gap"),
+        ("ijw:46", "care_gap"),
+        ("ijw:49", "care_gap"),
     ],
 )
-def test_signal_kind_follows_the_category(category: str, kind: str) -> None:
-    assert run([], category=category).kind == kind
+def test_what_a_shortage_is_follows_the_category(category: str, kind: str) -> None:
+    shortage = run([contracted(1, OVER, category=category)], category=category)
+
+    assert (shortage.gap_kind, shortage.kind, shortage.open) == (kind, kind, True)
 
 
 # --- alternatives: non-contracted, accepts PGB, fresh, within norm, near -----------------
@@ -465,14 +521,14 @@ CLOSED_EVALUATION = run([contracted(1, WITHIN)])
 def test_transition_table(
     previous_open: bool | None, evaluation: Evaluation, expected: str
 ) -> None:
-    assert transition(previous_open, evaluation) == expected
+    assert transition(previous_open, evaluation.open) == expected
 
 
 def test_rerunning_an_evaluation_records_each_change_once() -> None:
     state: bool | None = None
     recorded = []
     for evaluation in [OPEN_EVALUATION, OPEN_EVALUATION, CLOSED_EVALUATION, CLOSED_EVALUATION]:
-        step = transition(state, evaluation)
+        step = transition(state, evaluation.open)
         recorded.append(step)
         state = evaluation.open if step != "none" else state
 

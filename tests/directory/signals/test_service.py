@@ -1,5 +1,6 @@
 """Signals over the catalogue: opened, kept, resolved and reopened from the demo's stories."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from directory.devdata.demo_builder import DemoCatalogue
 from directory.enums import AvailabilityStatus
 from directory.errors import InvalidDataError
 from directory.signals.models import Signal, SignalTransition
+from directory.signals.rules import GAP_KINDS
 from directory.signals.service import EvaluationSummary, evaluate_as_configured
 from tests.factories import create_report
 
@@ -25,9 +27,15 @@ def evaluate(session: Session, now: datetime, **scope: set[str]) -> EvaluationSu
     return evaluate_as_configured(session, SETTINGS, now, **scope)
 
 
-def signal_of(session: Session, category: str, municipality: str = ROTTERDAM) -> Signal:
+def signal_of(
+    session: Session, category: str, municipality: str = ROTTERDAM, kinds: Sequence[str] = GAP_KINDS
+) -> Signal:
     return session.scalars(
-        select(Signal).where(Signal.municipality_code == municipality, Signal.category == category)
+        select(Signal).where(
+            Signal.municipality_code == municipality,
+            Signal.category == category,
+            Signal.kind.in_(kinds),
+        )
     ).one()
 
 
@@ -182,7 +190,7 @@ def test_an_evaluation_restricted_to_one_pair_leaves_the_others_alone(
     assert signal_of(session, SO_CLUSTER_3).state == "resolved"
 
 
-def test_a_gap_whose_contracts_ended_is_resolved_not_left_open(
+def test_a_gap_whose_contracts_ended_turns_into_a_no_contract_task(
     session: Session, now: datetime, demo: DemoCatalogue
 ) -> None:
     evaluate(session, now)
@@ -197,6 +205,8 @@ def test_a_gap_whose_contracts_ended_is_resolved_not_left_open(
     evaluate(session, now)
     pgb = signal_of(session, AMBULANT)
     assert (pgb.state, transitions_of(session, pgb)) == ("resolved", ["open", "resolved"])
+    task = signal_of(session, AMBULANT, kinds=["no_contract"])
+    assert (task.state, task.opened_at, transitions_of(session, task)) == ("open", now, ["open"])
 
 
 def test_unknown_categories_are_refused(session: Session, now: datetime) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from directory.accounts.keys import create_key
-from directory.catalogue.models import Contract, Offer
+from directory.catalogue.models import AvailabilityReport, Contract, CurrentAvailability, Offer
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.devdata.demo import load_demo
@@ -97,6 +97,10 @@ def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits
         "treatment_weeks": 8,
         "total_weeks": 12,
         "source": "jeugdregio:JZ31",
+        "source_text": {
+            "nl": "norm van de jeugdregio (JZ31).",
+            "en": "the youth-care region's norm (JZ31).",
+        },
     }
     assert [t["state"] for t in detail["transitions"]] == ["open"]
     education = api.get(f"{SIGNALS}/{gap['id']}").json()
@@ -153,3 +157,60 @@ def test_bad_signal_parameters_are_all_named(api: TestClient) -> None:
 def test_unknown_signals_are_not_found(api: TestClient) -> None:
     for signal_id in (999_999, 2**40):
         assert_problem(api.get(f"{SIGNALS}/{signal_id}"), 404)
+
+
+def test_an_expired_figure_turns_a_shortage_into_unknown_and_a_fresh_one_turns_it_back(
+    api: TestClient, session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    demo = load_demo(session, now)
+    contracted = sorted(
+        session.scalars(
+            select(Contract.offer_id).where(
+                Contract.municipality_code == "GM0599",
+                Contract.offer_id.in_(demo.stories["pgb_contracted"]),
+            )
+        )
+    )
+    chased = contracted[0]
+    organisation_id = session.get_one(Offer, chased).organisation_id
+    key = create_key(session, organisation_id, ["availability:write"], "t", now)[1]
+    session.commit()
+    evaluate(session_factory, now)
+    shortages = api.get(SIGNALS, params={"municipality": "GM0599", "category": "ijw:45"}).json()
+    (pgb,) = shortages["items"]
+    assert (pgb["kind"], pgb["state"]) == ("pgb_route", "open")
+
+    # The figure of one contracted provider expired yesterday: nobody knows whether it could
+    # start within the norm, so there is no shortage to state, only a provider to chase.
+    report_id = session.scalar(
+        select(CurrentAvailability.report_id).where(CurrentAvailability.offer_id == chased)
+    )
+    session.get_one(AvailabilityReport, report_id).valid_until = now - timedelta(days=1)
+    session.commit()
+    evaluate(session_factory, now)
+
+    after = api.get(f"{SIGNALS}/{pgb['id']}").json()
+    assert after["state"] == "resolved"
+    listed = api.get(SIGNALS, params={"municipality": "GM0599", "state": "open"}).json()
+    assert pgb["id"] not in {item["id"] for item in listed["items"]}
+    tasks = api.get(
+        SIGNALS, params={"municipality": "GM0599", "kind": "figures_unknown", "state": "open"}
+    ).json()
+    (task,) = [item for item in tasks["items"] if item["category"] == "ijw:45"]
+    detail = api.get(f"{SIGNALS}/{task['id']}").json()
+    stale = [item for item in detail["evidence"] if item["reason_code"] == "stale"]
+    assert [item["offer_id"] for item in stale] == [chased]
+    assert detail["alternatives"] == []
+    assert "geen tekort" in detail["text"]["nl"]
+    assert "not a shortage" in detail["text"]["en"]
+
+    # The provider publishes again, still longer than the norm: a shortage once more.
+    publish_wait(api, key, chased, now, intake=10, treatment=20)
+    evaluate(session_factory, now)
+
+    again = api.get(f"{SIGNALS}/{pgb['id']}").json()
+    assert (again["state"], [t["state"] for t in again["transitions"]]) == (
+        "open",
+        ["open", "resolved", "open"],
+    )
+    assert api.get(f"{SIGNALS}/{task['id']}").json()["state"] == "resolved"

@@ -318,7 +318,10 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     assert "In Rotterdam zijn er nu" in text
     assert "Jeugdhulp ambulant" in text  # the PGB-route signal's category
     assert "SO (speciaal onderwijs, basisschoolleeftijd), cluster 3" in text
-    assert "De pgb-route kan hier van toepassing zijn." in text
+    assert "Dan kan de pgb-route van toepassing zijn (artikel 8.1.1 Jeugdwet)." in text
+    assert "Bron: norm van de jeugdregio (JZ31)." in text  # whose norm it is
+    assert "referentie, geen wet" in text  # the school places' 3 months
+    assert "weigeren voor het deel dat duurder is" in text
     assert re.search(r'href="/aanbod/\d+"', page.text)  # an alternative to look at
 
     for wrong_code in ("Rotterdam", "GM9999"):
