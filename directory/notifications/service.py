@@ -356,7 +356,7 @@ def watch_alert_text(watch: Watch, alert: WatchAlert, public_base_url: str) -> s
         "",
         # A signal's own words: what its kind and category allow it to say.
         signal_text(details["kind"], details["category"])
-        if "signal_id" in details
+        if "kind" in details and "category" in details
         else EVENT_TEXT[alert.event]["nl"],
         "",
     ]

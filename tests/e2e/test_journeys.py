@@ -325,7 +325,7 @@ def test_parent_finds_the_pgb_route_and_an_alternative_from_the_results(
     # The signal's card, not the alternatives listed inside it.
     pgb_route = (
         page.get_by_role("listitem")
-        .filter(has_text="De pgb-route kan hier van toepassing zijn.")
+        .filter(has_text="Dan kan de pgb-route van toepassing zijn")
         .filter(has=page.get_by_role("heading", level=3))
         .first
     )

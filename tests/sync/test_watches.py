@@ -166,7 +166,7 @@ def test_each_event_is_alerted_once_per_episode_to_the_watchs_organisation(
     assert all(n.payload["case_reference"] == "WT-2026-0142" for n in sent)
     email = next(n for n in sent if n.channel == "email")
     assert "WT-2026-0142" in email.subject
-    assert "pgb-route kan van toepassing zijn" in email.payload["text"]
+    assert "kan de pgb-route van toepassing zijn" in email.payload["text"]
 
 
 def test_a_watch_sees_what_its_search_would_show_and_ignores_other_searches(
