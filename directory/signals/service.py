@@ -202,11 +202,17 @@ class _Recorder:
         is available) and resolve the pair's others: a shortage that turns out unknown
         closes as a shortage and opens as a task, and back."""
         holding = None if verdict.finding == "available" else verdict.kind
+        closing = [
+            row
+            for kind, row in sorted(rows.items())
+            if kind != holding and transition(row.state == OPEN, False) == "resolve"
+        ]
+        if holding is None and not closing:
+            return  # most pairs: available, nothing open; no content to build
         content = _content(verdict)
-        for kind, row in sorted(rows.items()):
-            if kind != holding and transition(row.state == OPEN, False) == "resolve":
-                self._change(row, content, state=RESOLVED, resolved_at=self.now)
-                self.resolved += 1
+        for row in closing:
+            self._change(row, content, state=RESOLVED, resolved_at=self.now)
+            self.resolved += 1
         if holding is not None:
             self._hold(rows.get(holding), verdict, content)
 
