@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from directory.accounts.keys import WATCHES_WRITE
 from directory.errors import InvalidDataError, InvalidParam
 from directory.watches import service
 from directory.watches.models import Watch, WatchAlert
@@ -33,7 +34,6 @@ from web.kit.http import (
 )
 
 PREFIX = "/api/v1/watches"
-WATCHES_WRITE = "watches:write"
 OFFER_EVENTS = ("place_opened", "wait_within_norm")
 
 

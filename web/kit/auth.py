@@ -8,12 +8,11 @@ handlers and services need not know which it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from directory.accounts.keys import BEARER_HINT, UnauthorizedError, authenticate, require_scope
+from directory.accounts.keys import UnauthorizedError, authenticate, require_scope
 from directory.accounts.models import ApiClient
 from web.kit.http import client_address, now_of, transact
 from web.kit.ratelimit import RateLimiter
@@ -21,30 +20,18 @@ from web.kit.ratelimit import RateLimiter
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """An organisation acting through the API, with the scopes it was given."""
+    """An organisation acting through the API with one of its keys. A login session will
+    make a principal too (with its user instead of a key); fields are added then."""
 
-    kind: Literal["api_key"]  # how it proved who it is
-    organisation_id: int
-    scopes: frozenset[str]
-    api_client_id: int | None
-    # The key's row, for the provider services that still take an ApiClient.
-    client: ApiClient | None
+    client: ApiClient
 
-    @classmethod
-    def of_key(cls, client: ApiClient) -> Principal:
-        return cls(
-            kind="api_key",
-            organisation_id=client.organisation_id,
-            scopes=frozenset(client.scopes),
-            api_client_id=client.id,
-            client=client,
-        )
+    @property
+    def organisation_id(self) -> int:
+        return self.client.organisation_id
 
-    def api_client(self) -> ApiClient:
-        """The API client for services that take one; 401 for a principal without a key."""
-        if self.client is None:
-            raise UnauthorizedError(BEARER_HINT)
-        return self.client
+    @property
+    def api_client_id(self) -> int:
+        return self.client.id
 
 
 def key_limiter_of(request: Request) -> RateLimiter:
@@ -71,6 +58,6 @@ async def authorise(request: Request, scope: str | None = None) -> Principal:
         if scope is not None:
             # Inside the transaction: a refused request does not mark the key as used.
             require_scope(client, scope)
-        return Principal.of_key(client)
+        return Principal(client)
 
     return await transact(request, check)

@@ -38,7 +38,7 @@ def render(answer: bulk.Answer) -> Response:
 
 async def upload_availability(request: Request) -> Response:
     """Check every row, then apply all of them in one transaction, or none."""
-    client = (await authorise(request, AVAILABILITY_WRITE)).api_client()
+    client = (await authorise(request, AVAILABILITY_WRITE)).client
     settings = settings_of(request)
     key = bulk.idempotency_key(request.headers.get("idempotency-key"))
     body = await read_body(request, bulk.MEDIA_TYPES, settings.max_bulk_body_bytes)

@@ -82,7 +82,7 @@ def location_etag(location: Location) -> str:
 
 
 async def list_offers(request: Request) -> Response:
-    client = (await authorise(request)).api_client()
+    client = (await authorise(request)).client
     page, per_page = page_params(request)
 
     def work(session: Session) -> OfferList:
@@ -94,7 +94,7 @@ async def list_offers(request: Request) -> Response:
 
 
 async def create_offer(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     body = await json_body(request)
 
     def work(session: Session) -> tuple[OfferOut, str]:
@@ -108,7 +108,7 @@ async def create_offer(request: Request) -> Response:
 
 
 async def get_offer(request: Request) -> Response:
-    client = (await authorise(request)).api_client()
+    client = (await authorise(request)).client
 
     def work(session: Session) -> tuple[OfferOut, str]:
         offer = service.own_offer(session, client, path_id(request))
@@ -119,7 +119,7 @@ async def get_offer(request: Request) -> Response:
 
 
 async def replace_offer(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
     body = await json_body(request)
     return await _write_offer(
@@ -128,7 +128,7 @@ async def replace_offer(request: Request) -> Response:
 
 
 async def patch_offer(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
     body = await json_body(request)
 
@@ -155,7 +155,7 @@ async def _write_offer(
 
 
 async def delete_offer(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
@@ -171,7 +171,7 @@ async def delete_offer(request: Request) -> Response:
 
 
 async def list_locations(request: Request) -> Response:
-    client = (await authorise(request)).api_client()
+    client = (await authorise(request)).client
     page, per_page = page_params(request)
 
     def work(session: Session) -> LocationList:
@@ -183,7 +183,7 @@ async def list_locations(request: Request) -> Response:
 
 
 async def create_location(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     body = await json_body(request)
 
     def work(session: Session) -> tuple[LocationOut, str]:
@@ -197,7 +197,7 @@ async def create_location(request: Request) -> Response:
 
 
 async def get_location(request: Request) -> Response:
-    client = (await authorise(request)).api_client()
+    client = (await authorise(request)).client
 
     def work(session: Session) -> tuple[LocationOut, str]:
         location = service.own_location(session, client, path_id(request))
@@ -208,7 +208,7 @@ async def get_location(request: Request) -> Response:
 
 
 async def replace_location(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
     body = await json_body(request)
     return await _write_location(
@@ -217,7 +217,7 @@ async def replace_location(request: Request) -> Response:
 
 
 async def patch_location(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
     body = await json_body(request)
 
@@ -245,7 +245,7 @@ async def _write_location(
 
 
 async def delete_location(request: Request) -> Response:
-    client = (await authorise(request, OFFERS_WRITE)).api_client()
+    client = (await authorise(request, OFFERS_WRITE)).client
     sent_etag = if_match(request)
 
     def work(session: Session) -> None:
@@ -274,7 +274,7 @@ def availability_out(report: AvailabilityReport, current: bool) -> AvailabilityO
 
 
 async def report_availability(request: Request) -> Response:
-    client = (await authorise(request, AVAILABILITY_WRITE)).api_client()
+    client = (await authorise(request, AVAILABILITY_WRITE)).client
     body = await json_body(request)
     validity = settings_of(request).availability_validity
 
@@ -294,7 +294,7 @@ async def report_availability(request: Request) -> Response:
 
 
 async def audit(request: Request) -> Response:
-    client = (await authorise(request)).api_client()
+    client = (await authorise(request)).client
     page, per_page = page_params(request)
 
     def work(session: Session) -> AuditList:

@@ -30,7 +30,7 @@ from web.kit.ratelimit import RateLimiter
 
 
 async def replace_waitlist(request: Request) -> Response:
-    client = (await authorise(request, WAITLIST_WRITE)).api_client()
+    client = (await authorise(request, WAITLIST_WRITE)).client
     body = await json_body(request)
     now = now_of(request)
 

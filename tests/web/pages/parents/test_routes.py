@@ -322,6 +322,9 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     assert "Bron: norm van de jeugdregio (JZ31)." in text  # whose norm it is
     assert "referentie, geen wet" in text  # the school places' 3 months
     assert "weigeren voor het deel dat duurder is" in text
+    # Several school gaps with the same route: its explanation stands there once.
+    assert text.count("Neem contact op met het samenwerkingsverband passend onderwijs of") == 1
+    assert "Wat dit betekent, staat hierboven bij dezelfde soort plek." in text
     assert re.search(r'href="/aanbod/\d+"', page.text)  # an alternative to look at
 
     for wrong_code in ("Rotterdam", "GM9999"):
