@@ -114,7 +114,8 @@ def prepare(body: bytes, media_type: str) -> Prepared:
     """Read the rows and check their fields and types (pure: no database)."""
     parsed = parse_upload(body, media_type, MAX_ROWS)
     typed, errors = type_check(parsed.rows)
-    return Prepared(typed, errors + parsed.errors, len(parsed.rows) + len(parsed.errors))
+    refused_while_reading = len({error.row for error in parsed.errors})
+    return Prepared(typed, errors + parsed.errors, len(parsed.rows) + refused_while_reading)
 
 
 def check_upload(

@@ -1,6 +1,9 @@
 """Reading a bulk upload: a JSON or CSV body to numbered rows, then the rows' fields and
-types checked with pydantic. Pure: no database; `providers.bulk` checks the rows against
-the catalogue and applies them.
+types checked with pydantic, as strictly as a single report (`providers.schemas`). Pure:
+no database; `providers.bulk` checks the rows against the catalogue and applies them.
+
+A CSV cell is text, so the whole numbers of CSV columns are read here, from the digits 0-9
+only; every row is then validated as JSON, like a JSON upload's rows.
 
 Row numbers are 1-based data rows: in JSON the first element of `reports` is row 1, in
 CSV the first line after the header is row 1.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +22,33 @@ from pydantic import TypeAdapter, ValidationError
 
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from providers.bulk_schemas import BulkReport, BulkRowError
+from providers.strict_input import (
+    DUPLICATE_REASON,
+    DuplicateKeysError,
+    JsonPath,
+    field_reason,
+    load_json,
+)
 
 # The documented columns: offer_id, then the fields of a single report in their order.
 CSV_COLUMNS = ("offer_id", *(name for name in BulkReport.model_fields if name != "offer_id"))
 REQUIRED_COLUMNS = tuple(
     name for name in CSV_COLUMNS if BulkReport.model_fields[name].is_required()
 )
+
+
+def _is_integer(schema: dict[str, Any]) -> bool:
+    options = schema.get("anyOf", [schema])
+    return any(option.get("type") == "integer" for option in options)
+
+
+# The columns whose cells are whole numbers (the counts, waits and ids).
+INTEGER_COLUMNS = frozenset(
+    name
+    for name, schema in BulkReport.model_json_schema()["properties"].items()
+    if _is_integer(schema)
+)
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII only: int("٥") would be 5
 
 _ROWS = TypeAdapter(list[BulkReport])
 
@@ -43,21 +68,22 @@ def parse_upload(body: bytes, media_type: str, max_rows: int) -> Parsed:
 
     Refuses (422) a body that is not JSON/CSV at all or has no rows, and (413) one with
     more than `max_rows` rows."""
-    if media_type == "text/csv":
-        parsed = parse_csv(body, max_rows)
-    else:
-        parsed = Parsed(parse_json(body, max_rows), [])
+    parsed = parse_csv(body, max_rows) if media_type == "text/csv" else parse_json(body, max_rows)
     if not parsed.rows and not parsed.errors:
         raise InvalidDataError("the upload has no reports", [InvalidParam("reports", "is empty")])
     return parsed
 
 
-def parse_json(body: bytes, max_rows: int) -> list[Row]:
-    """The elements of `reports`, numbered from 1."""
+def parse_json(body: bytes, max_rows: int) -> Parsed:
+    """The elements of `reports`, numbered from 1; a row that names a field twice is
+    refused, with that field as the column."""
+    twice: list[JsonPath] = []
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        # ValueError covers bad JSON and bad UTF-8; RecursionError absurdly deep nesting.
+        data = load_json(body)
+    except DuplicateKeysError as error:
+        data, twice = error.data, error.paths
+    except ValueError:
+        # Bad JSON and bad UTF-8, NaN, or absurdly deep nesting.
         raise InvalidDataError(
             "the body is not valid JSON", [InvalidParam("body", "is not valid JSON")]
         ) from None
@@ -70,7 +96,18 @@ def parse_json(body: bytes, max_rows: int) -> list[Row]:
             'send {"reports": [...]}', [InvalidParam("reports", "a list of reports is required")]
         )
     _check_row_count(len(data["reports"]), max_rows)
-    return list(enumerate(data["reports"], start=1))
+    in_rows = [path for path in twice if path[0] == "reports" and len(path) > 2]
+    if len(in_rows) < len(twice):  # {"reports": [...], "reports": [...]}
+        raise InvalidDataError("the body is not valid", [InvalidParam("reports", DUPLICATE_REASON)])
+    errors = [
+        BulkRowError(
+            row=int(path[1]) + 1, column=".".join(map(str, path[2:])), reason=DUPLICATE_REASON
+        )
+        for path in in_rows
+    ]
+    refused = {error.row for error in errors}
+    rows = [row for row in enumerate(data["reports"], start=1) if row[0] not in refused]
+    return Parsed(rows, errors)
 
 
 def parse_csv(body: bytes, max_rows: int) -> Parsed:
@@ -105,7 +142,11 @@ def parse_csv(body: bytes, max_rows: int) -> Parsed:
                 reason = "has more cells than the header has columns"
                 parsed.errors.append(BulkRowError(row=number, column=None, reason=reason))
                 continue
-            row = {column: value for column, value in zip(columns, values, strict=False) if value}
+            row = {
+                column: _cell(column, value)
+                for column, value in zip(columns, values, strict=False)
+                if value
+            }
             parsed.rows.append((number, row))
     except csv.Error as error:
         raise InvalidDataError(
@@ -145,27 +186,44 @@ def _check_row_count(rows: int, max_rows: int) -> None:
         )
 
 
+def _cell(column: str, value: str) -> str | int:
+    """A CSV cell as its JSON value: a whole number where the column holds one. Anything
+    else stays text, which the strict check then refuses for a number column."""
+    if column in INTEGER_COLUMNS and WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    return value
+
+
 def type_check(rows: list[Row]) -> tuple[list[tuple[int, BulkReport]], list[BulkRowError]]:
-    """The rows that have the right fields and types, and an error per wrong field."""
+    """The rows that have the right fields and types and do not contradict themselves, and
+    an error per wrong field."""
+    errors: list[BulkRowError] = []
     try:
-        return _typed(rows), []
+        typed = _typed(rows)
     except ValidationError as error:
-        errors: list[BulkRowError] = []
         bad: set[int] = set()
         for item in error.errors(include_url=False):
             index, *column = item["loc"]
             assert isinstance(index, int)
             bad.add(index)
-            reason = "is required" if item["type"] == "missing" else item["msg"]
+            reason = "is required" if item["type"] == "missing" else field_reason(item)
             errors.append(
                 BulkRowError(
                     row=rows[index][0], column=".".join(map(str, column)) or None, reason=reason
                 )
             )
-    # The remaining rows passed just now, so this cannot fail.
-    return _typed([row for index, row in enumerate(rows) if index not in bad]), errors
+        # The remaining rows passed just now, so this cannot fail.
+        typed = _typed([row for index, row in enumerate(rows) if index not in bad])
+    consistent = []
+    for number, report in typed:
+        problems = report.cross_field_problems()
+        errors += [BulkRowError(row=number, column=p.name, reason=p.reason) for p in problems]
+        if not problems:
+            consistent.append((number, report))
+    return consistent, errors
 
 
 def _typed(rows: list[Row]) -> list[tuple[int, BulkReport]]:
-    reports = _ROWS.validate_python([data for _, data in rows])
+    # As JSON, like a single report: strict types, dates from ISO text.
+    reports = _ROWS.validate_json(json.dumps([data for _, data in rows]))
     return [(number, report) for (number, _), report in zip(rows, reports, strict=True)]

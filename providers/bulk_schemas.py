@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from providers.schemas import AvailabilityFields, Id, Strict
+from providers.schemas import AvailabilityFields
+from providers.strict_input import Id, Strict
 
 MAX_BULK_ROWS = 50_000
 

@@ -3,19 +3,23 @@
 These models are also the source of the OpenAPI document: field descriptions and examples
 written here appear in the published spec and the docs page.
 
-Here: the shared field types and `Strict`, offers, locations, availability, audit and
-errors. The waiting-list and bulk-upload shapes are in `providers.waitlist_schemas` and
-`providers.bulk_schemas`.
+Input is read strictly, because what a provider sends is shown to parents as it is: a
+number must be a JSON number (not `"3"`, not `true`), a moment ISO 8601 text (not a Unix
+time), a JSON object must not name a field twice (`load_json`), and figures must not
+contradict each other (`cross_field_problems`). `field_reason` words pydantic's refusals
+with an example of the right form.
+
+Here: offers, locations, availability, audit and errors. The shared field types, `Strict`
+and reading JSON are in `providers.strict_input`; the waiting-list and bulk-upload shapes
+in `providers.waitlist_schemas` and `providers.bulk_schemas`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, cast
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -35,38 +39,16 @@ from directory.enums import (
 )
 from directory.errors import InvalidParam
 from directory.geo import normalise_postcode
-
-Count = Annotated[int, Field(ge=0, le=100_000)]
-Weeks = Annotated[int, Field(ge=0, le=520, description="Weeks; 0 means no wait.")]
-Age = Annotated[int, Field(ge=0, le=30)]
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _plausible_moment(value: datetime) -> datetime:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"must lie between the years {FIRST_YEAR} and {LAST_YEAR}")
-    return value
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
-
-
-class Strict(BaseModel):
-    """Unknown fields are refused, text is trimmed, and no text may hold a NUL character
-    (PostgreSQL cannot store it)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("must not contain NUL characters")
-        return value
-
+from providers.strict_input import (
+    MOMENT_EXAMPLE,
+    Age,
+    Count,
+    Hours,
+    Id,
+    Moment,
+    Strict,
+    Weeks,
+)
 
 # --- offers -------------------------------------------------------------------------------
 
@@ -103,7 +85,9 @@ class OfferFields(Strict):
 
     day_programme_type: DayProgrammeType | None = None
     includes_education: bool | None = None
-    education_hours_per_week: Decimal | None = Field(default=None, ge=0, le=40, decimal_places=1)
+    education_hours_per_week: Hours | None = Field(
+        default=None, description="0-40, at most one decimal.", examples=[12.5]
+    )
 
     ijw_category: int | None = Field(default=None, ge=40, le=55)
     beschikking_required: bool | None = None
@@ -137,6 +121,14 @@ class OfferFields(Strict):
             problems.append(InvalidParam("max_age", "must not be below min_age"))
         if (self.tariff_cents is None) != (self.tariff_unit is None):
             problems.append(InvalidParam("tariff_unit", "goes together with tariff_cents"))
+        if self.includes_education is False and self.education_hours_per_week:
+            problems.append(
+                InvalidParam(
+                    "education_hours_per_week",
+                    "must be empty when includes_education is false; "
+                    "hours of education go with includes_education true",
+                )
+            )
         return problems
 
 
@@ -158,10 +150,11 @@ KIND_FIELDS: dict[OfferKind, set[str]] = {
 
 
 def _partial(model: type[Strict], name: str, doc: str) -> type[Strict]:
-    """`model` with every field optional: the body of a PATCH."""
+    """`model` with every field optional: the body of a PATCH, checked field by field
+    as strictly as the whole."""
     fields: dict[str, Any] = {
         field: (
-            cast(Any, info.annotation) | None,
+            cast(Any, info.rebuild_annotation()) | None,
             Field(default=None, description=info.description),
         )
         for field, info in model.model_fields.items()
@@ -178,7 +171,8 @@ OfferPatch = _partial(
 
 
 class OfferOut(OfferFields):
-    model_config = ConfigDict(extra="ignore", from_attributes=True)
+    # Built from stored rows, not read from a client.
+    model_config = ConfigDict(extra="ignore", from_attributes=True, strict=False)
 
     id: int
     organisation_id: int
@@ -206,7 +200,7 @@ class LocationFields(Strict):
     house_number: str | None = Field(default=None, max_length=20)
     postcode: str | None = Field(default=None, examples=["3011 AB"])
     city: str = Field(min_length=1, max_length=120)
-    municipality_code: str = Field(pattern=r"^GM\d{4}$", examples=["GM0599"])
+    municipality_code: str = Field(pattern=r"^GM[0-9]{4}$", examples=["GM0599"])
     lat: float | None = Field(default=None, ge=50.5, le=53.7)
     lon: float | None = Field(default=None, ge=3.2, le=7.3)
     accessibility: str | None = Field(default=None, max_length=2000)
@@ -226,7 +220,7 @@ LocationPatch = _partial(LocationFields, "LocationPatch", "Any subset of the loc
 
 
 class LocationOut(LocationFields):
-    model_config = ConfigDict(extra="ignore", from_attributes=True)
+    model_config = ConfigDict(extra="ignore", from_attributes=True, strict=False)
 
     id: int
     organisation_id: int
@@ -252,16 +246,31 @@ class AvailabilityFields(Strict):
     intake_wait_weeks: Weeks | None = Field(default=None, description="Aanmeldwachttijd.")
     treatment_wait_weeks: Weeks | None = Field(default=None, description="Behandelwachttijd.")
     measure: WaitMeasure = WaitMeasure.CURRENT
-    measured_at: Moment = Field(examples=["2026-03-01T09:00:00+01:00"])
+    measured_at: Moment = Field(examples=[MOMENT_EXAMPLE])
     valid_until: Moment | None = Field(
         default=None, description="Default: 31 days after measured_at."
     )
     location_id: Id | None = None
     leerjaar: int | None = Field(default=None, ge=1, le=8)
 
+    def cross_field_problems(self) -> list[InvalidParam]:
+        """Figures that contradict each other as a parent reads them. The catalogue checks
+        the rest (the clock, the offer's locations, bridging within the list, a closed
+        offer's places) in `directory.catalogue.service.check_reports`."""
+        problems = []
+        if self.status is AvailabilityStatus.OPEN and self.open_places == 0:
+            problems.append(
+                InvalidParam(
+                    "open_places",
+                    'is 0 while the status is "open": give the free places (e.g. 2), '
+                    'leave open_places out when unknown, or send status "waitlist"',
+                )
+            )
+        return problems
+
 
 class AvailabilityOut(AvailabilityFields):
-    model_config = ConfigDict(extra="ignore", from_attributes=True)
+    model_config = ConfigDict(extra="ignore", from_attributes=True, strict=False)
 
     id: int
     offer_id: int

@@ -12,7 +12,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from directory.catalogue.models import Offer, Organisation, WaitlistEntry
 from directory.catalogue.service import write_audit
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
 from providers.service import own_offer, reporter_for
+from providers.strict_input import MAX_WAIT_WEEKS
 from providers.waitlist_schemas import (
     WaitlistEntryIn,
     WaitlistIn,
@@ -37,6 +38,9 @@ GROUP_SIZE = 4
 MAX_MINT = 1000
 _VALID_REFERENCE = re.compile(r"[A-Z0-9]{8,64}")
 _INVALID_REASON = "must be 8 to 64 letters and digits (spaces and hyphens are ignored)"
+# An estimated start outside this window is a typing error that a parent would be shown.
+START_BEFORE_TODAY = timedelta(days=366)
+START_AFTER_TODAY = timedelta(weeks=MAX_WAIT_WEEKS)
 # Bound the IN (...) lists: SQLite limits the number of bound parameters per statement.
 _CHUNK = 500
 
@@ -107,6 +111,18 @@ def entry_problems(entries: Sequence[WaitlistEntryIn]) -> list[InvalidParam]:
     return problems
 
 
+def estimate_problems(entries: Sequence[WaitlistEntryIn], today: date) -> list[InvalidParam]:
+    """Estimated starts a parent could not believe: more than a year ago (the estimate was
+    never updated) or further ahead than the longest wait a report may give."""
+    earliest, latest = today - START_BEFORE_TODAY, today + START_AFTER_TODAY
+    reason = f"must lie from {earliest} to {latest} (a year ago to ten years ahead), e.g. {today}"
+    return [
+        InvalidParam(f"entries.{index}.estimated_start", reason)
+        for index, entry in enumerate(entries)
+        if entry.estimated_start is not None and not earliest <= entry.estimated_start <= latest
+    ]
+
+
 # --- service ------------------------------------------------------------------------------
 
 
@@ -121,7 +137,7 @@ def replace_waitlist(
     # Locked until commit: two replacements of one list at once would otherwise
     # interleave their rows.
     offer = own_offer(session, client, offer_id, for_update=True)
-    problems = entry_problems(waitlist.entries)
+    problems = entry_problems(waitlist.entries) + estimate_problems(waitlist.entries, now.date())
     if problems:
         raise InvalidDataError("the waiting list is not valid", problems)
     hashes = [hash_reference(entry.reference) for entry in waitlist.entries]

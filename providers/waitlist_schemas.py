@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from providers.schemas import Strict
+from providers.strict_input import DAY_EXAMPLE, Day, Strict
 
 
 class WaitlistEntryIn(Strict):
@@ -24,7 +24,11 @@ class WaitlistEntryIn(Strict):
         description="8-64 letters and digits; spaces, hyphens and case are ignored.",
     )
     position: int = Field(ge=1, le=1_000_000, description="1 is next in line.")
-    estimated_start: date | None = Field(default=None, examples=["2026-09-01"])
+    estimated_start: Day | None = Field(
+        default=None,
+        examples=[DAY_EXAMPLE],
+        description="From a year ago to ten years ahead; null when not known.",
+    )
 
 
 class WaitlistIn(Strict):

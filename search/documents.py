@@ -2,9 +2,11 @@
 
 A document holds what filters, facets, sorts and result items need, so a backend never
 joins. Freshness is not stored as a flag: `valid_until` is compared with the query's `now`,
-so a figure turns unknown at the right moment without re-indexing. Contracts are stored
-as the municipalities with a contract valid on the day the document was built; the
-periodic drift repair (`sync.relay.repair_drift`) re-sends documents that time changed.
+so a figure turns unknown at the right moment without re-indexing. The same holds for
+each leerjaar's figure (`leerjaar_figures`): a leerjaar filter reads the one asked for, and
+judges its own `valid_until` at query time. Contracts are stored as the municipalities
+with a contract valid on the day the document was built; the periodic drift repair
+(`sync.relay.repair_drift`) re-sends documents that time changed.
 """
 
 from __future__ import annotations
@@ -20,17 +22,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory.catalogue.figures import current_figures
+from directory.catalogue.listing import contracted_pairs
 from directory.catalogue.models import (
-    Contract,
     Location,
     Offer,
     Organisation,
     offer_location,
 )
-from directory.catalogue.rules import headline
+from directory.catalogue.rules import Headline, headline, leerjaar_headline, taught_leerjaren
 from directory.db import CHUNK
 from directory.enums import DayProgrammeType, OfferKind, SchoolType
 from directory.reference.models import Cluster, IjwCategory, Municipality
+from search.query import LeerjaarFigure
 
 DAY_PROGRAMME_LABELS = {
     DayProgrammeType.ONDERWIJSZORGARRANGEMENT: "onderwijszorgarrangement",
@@ -75,6 +78,10 @@ class SearchDocument:
     max_age: int | None
     accepts_pgb: bool
     contracted_by: tuple[str, ...]
+    # The groepen or leerjaren a leerjaar filter finds it under (`rules.taught_leerjaren`),
+    # and each one's own figure, in the same order.
+    leerjaren: tuple[int, ...]
+    leerjaar_figures: tuple[LeerjaarFigure, ...]
     status: str | None  # AvailabilityStatus value of the headline figure; None without one
     open_places: int | None
     total_wait_weeks: int | None
@@ -114,7 +121,9 @@ def build_documents(
         for offer, organisation in offers:
             places = locations.get(offer.id, [])
             main = places[0] if places else None
-            top = headline(figures.get(offer.id, []), now)
+            scoped = figures.get(offer.id, [])
+            taught = taught_leerjaren(offer.leerjaren, offer.school_type)
+            top = headline(scoped, now, leerjaren=taught)
             text = " ".join(
                 part
                 for part in (
@@ -154,6 +163,11 @@ def build_documents(
                 max_age=offer.max_age,
                 accepts_pgb=offer.accepts_pgb,
                 contracted_by=tuple(sorted(contracts.get(offer.id, ()))),
+                leerjaren=taught,
+                leerjaar_figures=tuple(
+                    _stored(number, leerjaar_headline(scoped, number, now, leerjaren=taught))
+                    for number in taught
+                ),
                 status=top.status.value if top else None,
                 open_places=top.open_places if top else None,
                 total_wait_weeks=top.total_wait_weeks if top else None,
@@ -164,6 +178,19 @@ def build_documents(
                 text=text,
             )
     return documents
+
+
+def _stored(leerjaar: int, figure: Headline | None) -> LeerjaarFigure:
+    if figure is None:
+        return LeerjaarFigure(leerjaar, None, None, None, None, None)
+    return LeerjaarFigure(
+        leerjaar,
+        figure.status.value,
+        figure.open_places,
+        figure.total_wait_weeks,
+        figure.measured_at,
+        figure.valid_until,
+    )
 
 
 def all_offer_ids(session: Session, batch: int = 5_000) -> Iterator[list[int]]:
@@ -198,14 +225,9 @@ def _locations(session: Session, offer_ids: list[int]) -> dict[int, list[Locatio
 
 
 def _contracts(session: Session, offer_ids: list[int], today: date) -> dict[int, set[str]]:
-    rows = session.execute(
-        select(Contract.offer_id, Contract.municipality_code).where(
-            Contract.offer_id.in_(offer_ids),
-            Contract.in_force(today),
-        )
-    )
+    # A jeugdregio's contract counts for each of its member municipalities.
     result: dict[int, set[str]] = defaultdict(set)
-    for offer_id, municipality in rows:
+    for offer_id, municipality in session.execute(contracted_pairs(offer_ids, today)):
         result[offer_id].add(municipality)
     return result
 

@@ -43,7 +43,9 @@ BUILD_STAMP = "%Y%m%d%H%M%S%f"  # a rebuild's index is "<index>_<stamp>"
 
 
 def index_settings() -> dict[str, Any]:
-    """The settings every Plekwijzer index has: the one place they are declared."""
+    """The settings every Plekwijzer index has: the one place they are declared (a writer
+    sends them when the server's differ, `MeiliBackend._apply_settings`)."""
+    leerjaren = [meili_query.figure_fields(n) for n in meili_query.LEERJAREN]
     return {
         "searchableAttributes": ["name", "organisation", "text", "compounds"],
         "filterableAttributes": [
@@ -61,8 +63,30 @@ def index_settings() -> dict[str, Any]:
             "open_places",
             "status",
             "_geo",
+            # Each leerjaar's figure, for a query with a leerjaar (`meili_query`).
+            "leerjaren",
+            *(
+                name
+                for fields in leerjaren
+                for name in (
+                    fields.status,
+                    fields.open_places,
+                    fields.total_wait_weeks,
+                    fields.valid_until_ts,
+                )
+            ),
         ],
-        "sortableAttributes": ["total_wait_weeks", "measured_at_ts", "id", "_geo"],
+        "sortableAttributes": [
+            "total_wait_weeks",
+            "measured_at_ts",
+            "id",
+            "_geo",
+            *(
+                name
+                for fields in leerjaren
+                for name in (fields.total_wait_weeks, fields.measured_at_ts)
+            ),
+        ],
         # "sort" first: a requested order is strict (wait, distance, updated); without a
         # sort the text rules decide.
         "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
@@ -136,11 +160,11 @@ class MeiliBackend:
         total = int(main["totalHits"])
         hits = main["hits"] if plan.known is None else self._wait_page(query, now, answers[2])
         return SearchResult(
-            items=[meili_query.to_hit(hit, now, query.near) for hit in hits],
+            items=[meili_query.to_hit(hit, now, query.near, query.leerjaar) for hit in hits],
             total=total,
             page=query.page,
             per_page=query.per_page,
-            facets=meili_query.facet_counts(main, fresh, total),
+            facets=meili_query.facet_counts(main, fresh, total, plan.status_field),
         )
 
     def upsert(self, documents: Sequence[SearchDocument]) -> None:

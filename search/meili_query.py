@@ -5,18 +5,34 @@ time, so the semantics of `search.query` are kept with more than one query: the 
 that need a fresh figure say `valid_until_ts > now`; the "status" facet counts the fresh
 subset and puts the rest under "unknown"; `sort=wait` reads the fresh figures with a known
 wait first, then the rest by id (see `MeiliBackend.search` for the page arithmetic).
+
+Meilisearch cannot match within one element of an array of objects either, so each
+leerjaar's figure is a set of flat attributes ("lj3_status", "lj3_total_wait_weeks",
+"lj3_valid_until_ts", ...) beside `leerjaren`, the ones the offer is found under; a query
+with a leerjaar reads that leerjaar's attributes wherever others read the headline's
+(`figure_fields`).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from directory.catalogue.rules import GROEPEN
 from directory.enums import OfferKind
 from search.documents import SearchDocument, document_digest
-from search.query import NONE_BUCKET, UNKNOWN_STATUS, Hit, Point, SearchQuery, Sort, judged_hit
+from search.query import (
+    NONE_BUCKET,
+    UNKNOWN_STATUS,
+    Hit,
+    LeerjaarFigure,
+    Point,
+    SearchQuery,
+    Sort,
+    judged_hit,
+)
 from search.text import compound_words, normalise, parse_query, query_text
 
 # Facets of `search.query.FACETS` by the document field that holds them ("status" is
@@ -27,6 +43,47 @@ FACET_FIELDS = {
     "ijw_category": "ijw_category",
     "municipality": "municipalities",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FigureFields:
+    """The attributes that hold a figure: the headline's, or one leerjaar's."""
+
+    status: str
+    open_places: str
+    total_wait_weeks: str
+    measured_at: str  # ISO text, for the hits
+    measured_at_ts: str
+    valid_until_ts: str
+
+
+HEADLINE_FIELDS = FigureFields(
+    "status", "open_places", "total_wait_weeks", "measured_at", "measured_at_ts", "valid_until_ts"
+)
+# Every groep (SO, SBO) or leerjaar (VSO) a document may hold a figure for.
+LEERJAREN = GROEPEN
+
+
+def figure_fields(leerjaar: int | None) -> FigureFields:
+    """Where the figure a query reads is: the headline's, or `leerjaar`'s."""
+    if leerjaar is None:
+        return HEADLINE_FIELDS
+    prefix = f"lj{int(leerjaar)}_"
+    return FigureFields(*(prefix + name for name in astuple(HEADLINE_FIELDS)))
+
+
+# What a hit reads of each leerjaar's figure.
+LEERJAAR_FIGURE_FIELDS = [
+    name
+    for fields in map(figure_fields, LEERJAREN)
+    for name in (
+        fields.status,
+        fields.open_places,
+        fields.total_wait_weeks,
+        fields.measured_at,
+        fields.valid_until_ts,
+    )
+]
 HIT_FIELDS = [
     "id",
     "name",
@@ -39,6 +96,8 @@ HIT_FIELDS = [
     "measured_at",
     "valid_until_ts",
     "_geo",
+    "leerjaren",
+    *LEERJAAR_FIGURE_FIELDS,
 ]
 # Without it Meilisearch drops query words from the end until something matches, so
 # totals would depend on the engine; the embedded index also needs every word.
@@ -93,6 +152,18 @@ def to_meili(document: SearchDocument) -> dict[str, Any]:
         "valid_until_ts": epoch(document.valid_until) if document.valid_until else None,
     }
     data.update({key: value for key, value in optional.items() if value is not None})
+    data["leerjaren"] = list(document.leerjaren)
+    for figure in document.leerjaar_figures:
+        fields = figure_fields(figure.leerjaar)
+        parts = {
+            fields.status: figure.status,
+            fields.open_places: figure.open_places,
+            fields.total_wait_weeks: figure.total_wait_weeks,
+            fields.measured_at: figure.measured_at.isoformat() if figure.measured_at else None,
+            fields.measured_at_ts: epoch(figure.measured_at) if figure.measured_at else None,
+            fields.valid_until_ts: epoch(figure.valid_until) if figure.valid_until else None,
+        }
+        data.update({key: value for key, value in parts.items() if value is not None})
     if document.lat is not None and document.lon is not None:
         data["_geo"] = {"lat": document.lat, "lng": document.lon}
     return data
@@ -103,21 +174,22 @@ def _quote(value: str) -> str:
     return json.dumps(value)
 
 
-def fresh(now: datetime) -> str:
+def fresh(now: datetime, fields: FigureFields = HEADLINE_FIELDS) -> str:
     """The filter for figures that are still valid at `now`."""
-    return f"valid_until_ts > {epoch(now)!r}"
+    return f"{fields.valid_until_ts} > {epoch(now)!r}"
 
 
-def _has_places(now: datetime) -> str:
-    return f"{fresh(now)} AND open_places > 0"
+def _has_places(now: datetime, fields: FigureFields) -> str:
+    return f"{fresh(now, fields)} AND {fields.open_places} > 0"
 
 
-def _known_wait(now: datetime) -> str:
-    return f"{fresh(now)} AND total_wait_weeks EXISTS"
+def _known_wait(now: datetime, fields: FigureFields) -> str:
+    return f"{fresh(now, fields)} AND {fields.total_wait_weeks} EXISTS"
 
 
 def filters(query: SearchQuery, now: datetime) -> list[str]:
     """Every filter of `query`, to be combined with AND."""
+    fields = figure_fields(query.leerjaar)
     clauses: list[str] = []
     if query.kinds:
         clauses.append(f"kind IN [{', '.join(_quote(kind.value) for kind in query.kinds)}]")
@@ -131,16 +203,19 @@ def filters(query: SearchQuery, now: datetime) -> list[str]:
         # An offer without a lower or upper age has no bound on that side.
         clauses.append(f"NOT min_age EXISTS OR min_age <= {age}")
         clauses.append(f"NOT max_age EXISTS OR max_age >= {age}")
+    if query.leerjaar is not None:
+        clauses.append(f"leerjaren = {int(query.leerjaar)}")
     if query.municipality is not None:
         clauses.append(f"municipalities = {_quote(query.municipality)}")
     if query.contracted_by is not None:
         clauses.append(f"contracted_by = {_quote(query.contracted_by)}")
     if query.max_wait_weeks is not None:
-        clauses.append(f"{fresh(now)} AND total_wait_weeks <= {int(query.max_wait_weeks)}")
+        weeks = int(query.max_wait_weeks)
+        clauses.append(f"{fresh(now, fields)} AND {fields.total_wait_weeks} <= {weeks}")
     if query.has_places is True:
-        clauses.append(_has_places(now))
+        clauses.append(_has_places(now, fields))
     elif query.has_places is False:
-        clauses.append(f"NOT ({_has_places(now)})")
+        clauses.append(f"NOT ({_has_places(now, fields)})")
     if query.accepts_pgb is not None:
         clauses.append(f"accepts_pgb = {'true' if query.accepts_pgb else 'false'}")
     if query.near is not None and query.radius_km is not None:
@@ -173,7 +248,7 @@ def sort_of(query: SearchQuery, text: str) -> list[str] | None:
     pages never repeat or skip; relevance without words, and distance without a point, are
     id order."""
     if query.sort is Sort.UPDATED:
-        return ["measured_at_ts:desc", "id:asc"]
+        return [f"{figure_fields(query.leerjaar).measured_at_ts}:desc", "id:asc"]
     if query.sort is Sort.DISTANCE:
         if query.near is None:
             return ["id:asc"]
@@ -188,18 +263,20 @@ class Plan:
     """The queries that answer one search in one multi-search round trip.
 
     `main` counts the total and the facets (and carries the page, except for `wait`);
-    `fresh` counts the statuses of fresh figures; `known` is the first part of a `wait`
-    order: fresh figures with a known wait, by wait.
+    `fresh` counts the statuses of fresh figures (in `status_field`); `known` is the first
+    part of a `wait` order: fresh figures with a known wait, by wait.
     """
 
     main: dict[str, Any]
     fresh: dict[str, Any]
     known: dict[str, Any] | None
+    status_field: str = HEADLINE_FIELDS.status
 
 
 def plan(query: SearchQuery, now: datetime) -> Plan:
     """The first round of queries for `query`."""
     clauses = filters(query, now)
+    fields = figure_fields(query.leerjaar)
     base = _text(query)
     main = {
         **base,
@@ -210,33 +287,35 @@ def plan(query: SearchQuery, now: datetime) -> Plan:
     }
     fresh_counts = {
         **base,
-        "filter": combine([*clauses, fresh(now)]),
-        "facets": ["status"],
+        "filter": combine([*clauses, fresh(now, fields)]),
+        "facets": [fields.status],
         "page": 1,
         "hitsPerPage": 0,
     }
     if query.sort is Sort.WAIT:
         known = {
             **base,
-            "filter": combine([*clauses, _known_wait(now)]),
-            "sort": ["total_wait_weeks:asc", "id:asc"],
+            "filter": combine([*clauses, _known_wait(now, fields)]),
+            "sort": [f"{fields.total_wait_weeks}:asc", "id:asc"],
             "page": query.page,
             "hitsPerPage": query.per_page,
             "attributesToRetrieve": HIT_FIELDS,
         }
-        return Plan(main=main, fresh=fresh_counts, known=known)
+        return Plan(main=main, fresh=fresh_counts, known=known, status_field=fields.status)
     main.update(page=query.page, hitsPerPage=query.per_page, attributesToRetrieve=HIT_FIELDS)
     sort = sort_of(query, base["q"])
     if sort is not None:
         main["sort"] = sort
-    return Plan(main=main, fresh=fresh_counts, known=None)
+    return Plan(main=main, fresh=fresh_counts, known=None, status_field=fields.status)
 
 
 def rest_of_wait(query: SearchQuery, now: datetime, offset: int, limit: int) -> dict[str, Any]:
     """The second part of a `wait` order: stale figures and unknown waits, by id."""
     return {
         **_text(query),
-        "filter": combine([*filters(query, now), f"NOT ({_known_wait(now)})"]),
+        "filter": combine(
+            [*filters(query, now), f"NOT ({_known_wait(now, figure_fields(query.leerjaar))})"]
+        ),
         "sort": ["id:asc"],
         "offset": offset,
         "limit": limit,
@@ -245,12 +324,16 @@ def rest_of_wait(query: SearchQuery, now: datetime, offset: int, limit: int) -> 
 
 
 def facet_counts(
-    main: dict[str, Any], fresh_counts: dict[str, Any], total: int
+    main: dict[str, Any],
+    fresh_counts: dict[str, Any],
+    total: int,
+    status_field: str = HEADLINE_FIELDS.status,
 ) -> dict[str, dict[str, int]]:
-    """The facets of `search.query.FACETS` from the main and the fresh-subset answers."""
+    """The facets of `search.query.FACETS` from the main and the fresh-subset answers (whose
+    statuses are counted in `status_field`: the headline's, or a leerjaar's)."""
     distribution = main.get("facetDistribution") or {}
     facets = {name: dict(distribution.get(field, {})) for name, field in FACET_FIELDS.items()}
-    statuses = dict((fresh_counts.get("facetDistribution") or {}).get("status", {}))
+    statuses = dict((fresh_counts.get("facetDistribution") or {}).get(status_field, {}))
     unknown = total - int(fresh_counts["totalHits"])
     if unknown:
         statuses[UNKNOWN_STATUS] = unknown
@@ -258,24 +341,45 @@ def facet_counts(
     return facets
 
 
-def to_hit(data: dict[str, Any], now: datetime, near: Point | None) -> Hit:
-    """A result item from a stored document, with its figure judged at `now`."""
-    valid_until = data.get("valid_until_ts")
-    measured_at = data.get("measured_at")
+def to_hit(
+    data: dict[str, Any], now: datetime, near: Point | None, leerjaar: int | None = None
+) -> Hit:
+    """A result item from a stored document, with its figure judged at `now`: the
+    headline, or with a `leerjaar` that leerjaar's figure."""
     geo = data.get("_geo") or {}
+    figure = _stored_figure(data, leerjaar or 0, figure_fields(leerjaar))
+    others = (
+        [_stored_figure(data, int(n), figure_fields(int(n))) for n in data.get("leerjaren", [])]
+        if leerjaar is None
+        else []
+    )
     return judged_hit(
         id=int(data["id"]),
         name=data["name"],
         kind=OfferKind(data["kind"]),
         organisation=data["organisation"],
         municipality=data.get("municipality"),
-        status=data.get("status"),
-        open_places=data.get("open_places"),
-        total_wait_weeks=data.get("total_wait_weeks"),
-        measured_at=datetime.fromisoformat(measured_at) if measured_at else None,
-        valid_until=None if valid_until is None else datetime.fromtimestamp(valid_until, UTC),
+        status=figure.status,
+        open_places=figure.open_places,
+        total_wait_weeks=figure.total_wait_weeks,
+        measured_at=figure.measured_at,
+        valid_until=figure.valid_until,
         now=now,
         near=near,
         lat=None if geo.get("lat") is None else float(geo["lat"]),
         lon=None if geo.get("lng") is None else float(geo["lng"]),
+        leerjaar_figures=others,
+    )
+
+
+def _stored_figure(data: dict[str, Any], leerjaar: int, fields: FigureFields) -> LeerjaarFigure:
+    valid_until = data.get(fields.valid_until_ts)
+    measured_at = data.get(fields.measured_at)
+    return LeerjaarFigure(
+        leerjaar,
+        data.get(fields.status),
+        data.get(fields.open_places),
+        data.get(fields.total_wait_weeks),
+        datetime.fromisoformat(measured_at) if measured_at else None,
+        None if valid_until is None else datetime.fromtimestamp(valid_until, UTC),
     )

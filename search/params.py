@@ -17,6 +17,8 @@ from search.query import MAX_PER_PAGE, SearchQuery, Sort
 T = TypeVar("T")
 MUNICIPALITY = re.compile(r"^GM[0-9]{4}$")  # a CBS municipality code
 DIGITS = re.compile(r"-?[0-9]{1,9}")
+# One parameter for both: SO and SBO count in groepen, VSO in leerjaren (DOMAIN.md).
+LEERJAAR_HINT = "a groep from 1 to 8 (SO, SBO) or a leerjaar from 1 to 6 (VSO)"
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -99,6 +101,7 @@ def parse_query(params: QueryArgs) -> tuple[SearchQuery, str | None]:
     clusters = read.many("cluster", _int_between(1, 4), "a cluster from 1 to 4")
     categories = read.many("ijw_category", _int_between(40, 55), "an iJw category 40-55")
     age = read.one("age", _int_between(0, 30), "an age from 0 to 30")
+    leerjaar = read.one("leerjaar", _int_between(1, 8), LEERJAAR_HINT)
     municipality = read.one("municipality", _municipality, "a CBS code like GM0599")
     contracted_by = read.one("contracted_by", _municipality, "a CBS code like GM0599")
     max_wait = read.one("max_wait_weeks", _int_between(0, 520), "weeks from 0 to 520")
@@ -127,6 +130,7 @@ def parse_query(params: QueryArgs) -> tuple[SearchQuery, str | None]:
         clusters=clusters,
         ijw_categories=categories,
         age=age,
+        leerjaar=leerjaar,
         municipality=municipality,
         contracted_by=contracted_by,
         max_wait_weeks=max_wait,

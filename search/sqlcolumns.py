@@ -6,19 +6,31 @@ them.
 Freshness is decided here, in SQL, from the query's `now`: a figure is fresh while
 `valid_until > now`; a stale or missing figure has status "unknown", no known wait and no
 known places.
+
+The figure is the document's headline (`HEADLINE`), or with a leerjaar asked, that
+leerjaar's (`leerjaar_figure`): each leerjaar the offer is found under has its figure
+stored as rows of `search_document_value` (`leerjaar_values`; "lj3.wait" → "80", times as
+microseconds since 1970); its "lj3.status" row is always there (empty without a figure),
+so it also says that the offer takes children in leerjaar 3 (`teaches`).
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, func, literal
+from sqlalchemy import BigInteger, ColumnElement, Float, and_, case, cast, func, literal, select
+from sqlalchemy.sql.selectable import FromClause
 
 from directory.db import UTCDateTime
 from directory.enums import AvailabilityStatus, OfferKind
 from directory.search_index import IndexedDocument as Doc
-from search.query import NONE_BUCKET, UNKNOWN_STATUS, Point
+from directory.search_index import IndexedValue
+from search.query import NONE_BUCKET, UNKNOWN_STATUS, LeerjaarFigure, Point
 
 RADIANS = math.pi / 180
 # Facet codes: each packed field is a digit of this base (0 = none or unknown).
@@ -27,21 +39,145 @@ KINDS = [kind.value for kind in OfferKind]
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # never none: from 0
 STATUSES = [status.value for status in AvailabilityStatus]
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
+LEERJAAR_PREFIX = "lj"  # the fields of each leerjaar's figure: "lj3.status", "lj3.wait", ...
+# The parts of a leerjaar's figure, by their field suffix ("lj3.status").
+FIGURE_PARTS = ("status", "places", "wait", "measured", "valid")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def is_fresh(now: datetime) -> ColumnElement[bool]:
-    """The document has a figure that is still valid at `now` (NULL counts as not)."""
-    return Doc.valid_until > literal(now, UTCDateTime())
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """Where a row's figure is read from, as expressions: the document's headline, or one
+    leerjaar's figure over the joined value rows. `valid_after(now)` is `now` as
+    `valid_until` compares."""
+
+    status: ColumnElement[Any]
+    open_places: ColumnElement[Any]
+    total_wait_weeks: ColumnElement[Any]
+    measured_at: ColumnElement[Any]  # orders like the measurement time
+    valid_until: ColumnElement[Any]
+    valid_after: Callable[[datetime], ColumnElement[Any]]
 
 
-def has_places(now: datetime) -> ColumnElement[bool]:
+HEADLINE = Figure(
+    status=Doc.status.expression,
+    open_places=Doc.open_places.expression,
+    total_wait_weeks=Doc.total_wait_weeks.expression,
+    measured_at=Doc.measured_at.expression,
+    valid_until=Doc.valid_until.expression,
+    valid_after=lambda now: literal(now, UTCDateTime()),
+)
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since 1970 (a naive datetime is UTC, as the database stores it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def leerjaar_field(leerjaar: int, part: str) -> str:
+    return f"{LEERJAAR_PREFIX}{leerjaar}.{part}"
+
+
+def leerjaar_values(figures: Iterable[LeerjaarFigure]) -> list[tuple[str, str]]:
+    """The (field, value) rows that store each leerjaar's figure of a document; the status
+    row is there even without a figure (empty), for `teaches`."""
+    rows = []
+    for figure in figures:
+        parts = {
+            "status": figure.status or "",
+            "places": figure.open_places,
+            "wait": figure.total_wait_weeks,
+            "measured": None if figure.measured_at is None else micros(figure.measured_at),
+            "valid": None if figure.valid_until is None else micros(figure.valid_until),
+        }
+        rows += [
+            (leerjaar_field(figure.leerjaar, part), str(value))
+            for part, value in parts.items()
+            if value is not None
+        ]
+    return rows
+
+
+def read_leerjaar_values(rows: Iterable[tuple[int, str, str]]) -> dict[int, list[LeerjaarFigure]]:
+    """Each offer's leerjaar figures, by leerjaar, from its (offer id, field, value) rows
+    (`leerjaar_values`)."""
+    parts: dict[int, dict[int, dict[str, str]]] = defaultdict(dict)
+    for offer_id, field, value in rows:
+        number, _, part = field.removeprefix(LEERJAAR_PREFIX).partition(".")
+        if field.startswith(LEERJAAR_PREFIX) and number.isdigit() and part in FIGURE_PARTS:
+            parts[offer_id].setdefault(int(number), {})[part] = value
+    return {
+        offer_id: [_figure(number, found[number]) for number in sorted(found)]
+        for offer_id, found in parts.items()
+    }
+
+
+def _figure(leerjaar: int, part: dict[str, str]) -> LeerjaarFigure:
+    def number(name: str) -> int | None:
+        return int(part[name]) if name in part else None
+
+    def moment(name: str) -> datetime | None:
+        value = number(name)
+        return None if value is None else EPOCH + timedelta(microseconds=value)
+
+    return LeerjaarFigure(
+        leerjaar,
+        part.get("status") or None,
+        number("places"),
+        number("wait"),
+        moment("measured"),
+        moment("valid"),
+    )
+
+
+def teaches(leerjaar: int) -> ColumnElement[bool]:
+    """The document is found under `leerjaar` (`rules.taught_leerjaren`)."""
+    return Doc.id.in_(
+        select(IndexedValue.offer_id).where(
+            IndexedValue.field == leerjaar_field(leerjaar, "status")
+        )
+    )
+
+
+def leerjaar_figure(source: FromClause, leerjaar: int) -> tuple[FromClause, Figure]:
+    """`source` with the value rows of `leerjaar`'s figure joined to each document (outer
+    joins on the primary key: a part may be missing), and the figure they hold."""
+    values = IndexedValue.__table__
+    joined = source
+    column: dict[str, ColumnElement[Any]] = {}
+    for part in FIGURE_PARTS:
+        alias = values.alias(f"lj_{part}")
+        joined = joined.outerjoin(
+            alias,
+            and_(alias.c.offer_id == Doc.id, alias.c.field == leerjaar_field(leerjaar, part)),
+        )
+        column[part] = alias.c.value if part == "status" else cast(alias.c.value, BigInteger)
+    figure = Figure(
+        status=column["status"],
+        open_places=column["places"],
+        total_wait_weeks=column["wait"],
+        measured_at=column["measured"],
+        valid_until=column["valid"],
+        valid_after=lambda now: literal(micros(now), BigInteger()),
+    )
+    return joined, figure
+
+
+def is_fresh(now: datetime, figure: Figure = HEADLINE) -> ColumnElement[bool]:
+    """The row has a figure that is still valid at `now` (NULL counts as not)."""
+    return figure.valid_until > figure.valid_after(now)
+
+
+def has_places(now: datetime, figure: Figure = HEADLINE) -> ColumnElement[bool]:
     """A fresh figure with at least one open place (never NULL)."""
-    return case((and_(is_fresh(now), Doc.open_places > 0), True), else_=False)
+    return case((and_(is_fresh(now, figure), figure.open_places > 0), True), else_=False)
 
 
-def known_wait(now: datetime) -> ColumnElement[int]:
+def known_wait(now: datetime, figure: Figure = HEADLINE) -> ColumnElement[int]:
     """The total wait in weeks when fresh and known, else NULL."""
-    return case((is_fresh(now), Doc.total_wait_weeks), else_=None)
+    return case((is_fresh(now, figure), figure.total_wait_weeks), else_=None)
 
 
 def closeness(point: Point) -> ColumnElement[float]:
@@ -61,12 +197,12 @@ def closeness(point: Point) -> ColumnElement[float]:
     )
 
 
-def facet_code(now: datetime) -> ColumnElement[int | None]:
+def facet_code(now: datetime, figure: Figure = HEADLINE) -> ColumnElement[int | None]:
     """Kind, cluster, iJw category and status (as of `now`) packed in one integer, so the
     facets other than municipality need one GROUP BY on one number (`unpack_facets`)."""
     kind = case(KIND_CODES, value=Doc.kind, else_=0)
     status = case(
-        (is_fresh(now), case(STATUS_CODES, value=Doc.status, else_=0)),
+        (is_fresh(now, figure), case(STATUS_CODES, value=figure.status, else_=0)),
         else_=0,
     )
     ijw = func.coalesce(Doc.ijw_category + 1, 0)

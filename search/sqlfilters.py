@@ -36,7 +36,17 @@ from directory.geo import EARTH_RADIUS_KM
 from directory.search_index import IndexedDocument as Doc
 from directory.search_index import IndexedValue
 from search.query import FACETS, NONE_BUCKET, Point, SearchQuery, Sort
-from search.sqlcolumns import RADIANS, closeness, facet_code, has_places, known_wait, unpack_facets
+from search.sqlcolumns import (
+    HEADLINE,
+    RADIANS,
+    Figure,
+    closeness,
+    facet_code,
+    has_places,
+    known_wait,
+    teaches,
+    unpack_facets,
+)
 
 MATH_READY = "plekwijzer_math_functions"  # in Connection.info: functions checked
 # The parts of the combined answer of `facets_and_page`.
@@ -96,11 +106,13 @@ def conditions(
     text: ColumnElement[bool] | None,
     *,
     scan_box: bool = False,
+    figure: Figure = HEADLINE,
 ) -> list[ColumnElement[bool]]:
     """The WHERE clause of `query` (its terms are ANDed); `text` is the text mode's own
     condition, if the query has words. A radius adds only its bounding box here (tested
     without the index on lat when `scan_box`, see `box_is_wide`): the exact test is
-    `radius`, which `facets_and_page` applies to the matched rows."""
+    `radius`, which `facets_and_page` applies to the matched rows. `figure` is where the
+    figure filters read (`sqlcolumns.leerjaar_figure` with a leerjaar)."""
     where: list[ColumnElement[bool]] = [] if text is None else [text]
     if query.kinds:
         where.append(Doc.kind.in_([kind.value for kind in query.kinds]))
@@ -111,14 +123,16 @@ def conditions(
     if query.age is not None:
         where.append(or_(Doc.min_age.is_(None), Doc.min_age <= query.age))
         where.append(or_(Doc.max_age.is_(None), Doc.max_age >= query.age))
+    if query.leerjaar is not None:
+        where.append(teaches(query.leerjaar))
     if query.municipality is not None:
         where.append(_has_value("municipalities", query.municipality))
     if query.contracted_by is not None:
         where.append(_has_value("contracted_by", query.contracted_by))
     if query.max_wait_weeks is not None:
-        where.append(known_wait(now) <= query.max_wait_weeks)
+        where.append(known_wait(now, figure) <= query.max_wait_weeks)
     if query.has_places is not None:
-        where.append(has_places(now) == query.has_places)
+        where.append(has_places(now, figure) == query.has_places)
     if query.accepts_pgb is not None:
         where.append(Doc.accepts_pgb == query.accepts_pgb)
     if query.near is not None and query.radius_km is not None:
@@ -196,19 +210,21 @@ def sort_keys(
     now: datetime,
     score: ColumnElement[Any] | None,
     within: Radius | None = None,
+    figure: Figure = HEADLINE,
 ) -> list[tuple[ColumnElement[Any], bool]]:
     """What `query` sorts on before the offer id, each with whether it is descending
     (NULLs always come last). `score` is the text relevance (lower is better) when the text
     mode has one; without it, relevance is id order, as is distance without a point. The
-    distance is `within`'s own expression when there is one (`facets_and_page`)."""
+    distance is `within`'s own expression when there is one (`facets_and_page`); the wait
+    and the measurement time are `figure`'s."""
     if query.sort is Sort.RELEVANCE and score is not None:
         return [(score, False)]
     if query.sort is Sort.WAIT:
-        return [(known_wait(now), False)]
+        return [(known_wait(now, figure), False)]
     if query.sort is Sort.DISTANCE and query.near is not None:
         return [(within.closeness if within else closeness(query.near), False)]
     if query.sort is Sort.UPDATED:
-        return [(Doc.measured_at.expression, True)]
+        return [(figure.measured_at, True)]
     return []
 
 
@@ -223,6 +239,7 @@ def facets_and_page(
     offset: int,
     within: Radius | None = None,
     page: Subquery | None = None,
+    figure: Figure = HEADLINE,
 ) -> tuple[int, dict[str, dict[str, int]], list[int]]:
     """The exact total, the facet counts of the whole result and the ids of one page, in
     one statement: the matching rows are read once into a materialised CTE, then grouped
@@ -230,6 +247,7 @@ def facets_and_page(
     `within` is tested on the CTE's rows, so its trigonometry runs once per row even when
     the distance is also a sort key. A caller that can read the page more cheaply than by
     sorting the matched rows passes it as `page`: (position, id) rows, instead of `keys`.
+    The status facet counts `figure`'s status (joined into `source` with a leerjaar).
 
     The municipality facet counts every municipality an offer has a location in, as the
     `municipality` filter matches, so choosing a bucket gives exactly its count; "none" is
@@ -246,7 +264,7 @@ def facets_and_page(
     rows = (
         select(
             Doc.id,
-            facet_code(now).label("code"),
+            facet_code(now, figure).label("code"),
             Doc.municipality,
             Doc.several_municipalities,
             *columns,

@@ -42,13 +42,13 @@ from directory.db import CHUNK, unit_of_work
 from directory.enums import OfferKind
 from directory.search_index import MULTI_VALUED, IndexedText, IndexedValue, IndexState
 from directory.search_index import IndexedDocument as Doc
-from search import ftsquery, sqlfilters
+from search import ftsquery, sqlcolumns, sqlfilters
 from search.documents import SearchDocument, document_digest
 from search.fts import Vocabulary, match_expression
 from search.query import (
     MAX_PER_PAGE,
     Hit,
-    Point,
+    LeerjaarFigure,
     SearchQuery,
     SearchResult,
     Sort,
@@ -118,7 +118,10 @@ class SqlIndex:
             and source is DOCUMENTS
             and sqlfilters.box_is_wide(connection, query)
         )
-        where = sqlfilters.conditions(query, now, condition, scan_box=scan_box)
+        figure = sqlcolumns.HEADLINE
+        if query.leerjaar is not None:
+            source, figure = sqlcolumns.leerjaar_figure(source, query.leerjaar)
+        where = sqlfilters.conditions(query, now, condition, scan_box=scan_box, figure=figure)
         limit, offset = query.per_page, (query.page - 1) * query.per_page
         score, page = None, None
         if expression is not None and query.sort is Sort.RELEVANCE:
@@ -133,14 +136,15 @@ class SqlIndex:
             connection,
             source=source,
             where=where,
-            keys=sqlfilters.sort_keys(query, now, score, within),
+            keys=sqlfilters.sort_keys(query, now, score, within, figure),
             now=now,
             limit=limit,
             offset=offset,
             within=within,
             page=page,
+            figure=figure,
         )
-        items = self._hits(connection, page_ids, query.near, now)
+        items = self._hits(connection, page_ids, query, now)
         return SearchResult(items, total, query.page, query.per_page, facets)
 
     def _text(
@@ -165,8 +169,10 @@ class SqlIndex:
         return source, None, expression
 
     def _hits(
-        self, connection: Connection, page_ids: list[int], near: Point | None, now: datetime
+        self, connection: Connection, page_ids: list[int], query: SearchQuery, now: datetime
     ) -> list[Hit]:
+        """The page's hits: each document's headline, or with a leerjaar that leerjaar's
+        figure; without one, with its leerjaren's figures where they differ."""
         if not page_ids:
             return []
         columns = [
@@ -186,7 +192,18 @@ class SqlIndex:
         rows = {
             row.id: row for row in connection.execute(select(*columns).where(Doc.id.in_(page_ids)))
         }
-        return [_hit(rows[offer_id], now, near) for offer_id in page_ids]
+        per_leerjaar = sqlcolumns.read_leerjaar_values(
+            connection.execute(
+                select(IndexedValue.offer_id, IndexedValue.field, IndexedValue.value).where(
+                    IndexedValue.offer_id.in_(page_ids),
+                    IndexedValue.field.startswith(sqlcolumns.LEERJAAR_PREFIX, autoescape=True),
+                )
+            )
+        )
+        return [
+            _hit(rows[offer_id], now, query, per_leerjaar.get(offer_id, []))
+            for offer_id in page_ids
+        ]
 
     def _current_vocabulary(self, connection: Connection) -> Vocabulary:
         """The index's words, read again only when the index changed since."""
@@ -270,6 +287,11 @@ class SqlIndex:
             for document in documents
             for field in MULTI_VALUED
             for value in sorted(set(getattr(document, field)))
+        ]
+        values += [
+            {"offer_id": document.id, "field": field, "value": value}
+            for document in documents
+            for field, value in sqlcolumns.leerjaar_values(document.leerjaar_figures)
         ]
         if values:
             connection.execute(insert(IndexedValue), values)
@@ -359,20 +381,29 @@ def _with_compound_words(normalised: str) -> str:
     return f"{normalised} {' '.join(extra)}" if extra else normalised
 
 
-def _hit(row: Any, now: datetime, near: Point | None) -> Hit:
+def _hit(row: Any, now: datetime, query: SearchQuery, figures: list[LeerjaarFigure]) -> Hit:
+    if query.leerjaar is None:
+        figure = LeerjaarFigure(
+            0, row.status, row.open_places, row.total_wait_weeks, row.measured_at, row.valid_until
+        )
+    else:
+        # Found under the leerjaar, so it has a figure row for it (perhaps an empty one).
+        figure = next(found for found in figures if found.leerjaar == query.leerjaar)
+        figures = []
     return judged_hit(
         id=row.id,
         name=row.name,
         kind=OfferKind(row.kind),
         organisation=row.organisation,
         municipality=row.municipality,
-        status=row.status,
-        open_places=row.open_places,
-        total_wait_weeks=row.total_wait_weeks,
-        measured_at=row.measured_at,
-        valid_until=row.valid_until,
+        status=figure.status,
+        open_places=figure.open_places,
+        total_wait_weeks=figure.total_wait_weeks,
+        measured_at=figure.measured_at,
+        valid_until=figure.valid_until,
         now=now,
-        near=near,
+        near=query.near,
         lat=row.lat,
         lon=row.lon,
+        leerjaar_figures=figures,
     )

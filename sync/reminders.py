@@ -127,7 +127,7 @@ def organisations_with_expired_figures(
         .join(Location, Location.id == offer_location.c.location_id)
         .where(Location.municipality_code == municipality_code, Location.deleted_at.is_(None))
     )
-    contracted = select(Contract.offer_id).where(Contract.municipality_code == municipality_code)
+    contracted = select(Contract.offer_id).where(Contract.bought_for([municipality_code]))
     oldest = func.min(AvailabilityReport.valid_until)
     rows = session.execute(
         current_reports(

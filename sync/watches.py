@@ -165,7 +165,7 @@ def evaluate_watches(
     with unit_of_work(session_factory) as session:
         watches = session.scalars(select(Watch).where(Watch.id.in_(sorted(found)))).all()
         categories = offer_categories(session, {hit.id for hits in found.values() for hit in hits})
-        _points, regions = load_municipalities(session)
+        regions = load_municipalities(session).regions
         norms = load_norms(session)
         signals = _open_signals(session, {watch.municipality_code for watch in watches})
         evaluations = []

@@ -68,9 +68,20 @@ def create_report(
     )
 
 
-def create_contract(session: Session, offer: Offer, municipality_code: str = "GM0599") -> Contract:
+def create_contract(
+    session: Session,
+    offer: Offer,
+    municipality_code: str | None = "GM0599",
+    *,
+    jeugdregio_code: str | None = None,
+) -> Contract:
+    """A zorg-in-natura contract since 2024, bought by a municipality or (with
+    `jeugdregio_code` and no municipality) by a jeugdregio."""
     contract = Contract(
-        offer_id=offer.id, municipality_code=municipality_code, valid_from=date(2024, 1, 1)
+        offer_id=offer.id,
+        municipality_code=municipality_code,
+        jeugdregio_code=jeugdregio_code,
+        valid_from=date(2024, 1, 1),
     )
     session.add(contract)
     session.flush()

@@ -6,34 +6,28 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import click
 import uvicorn
-from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from directory.accounts.keys import SCOPES, create_key, revoke_key
 from directory.catalogue.service import count_offers
 from directory.config import get_settings
-from directory.db import make_engine, make_session_factory, unit_of_work
+from directory.db import make_session_factory, unit_of_work
 from directory.devdata.demo import load_demo, refresh_demo
 from directory.devdata.generate import generate_catalogue
 from directory.devdata.synthetic import DEFAULT_SEED
-from directory.errors import DirectoryError
 from directory.migrate import upgrade
 from directory.notifications.service import register_webhook
 from directory.reference import import_municipalities, load_reference_data
+from directory.signals.reading import count_open_signals
 from directory.signals.service import EvaluationSummary, evaluate_as_configured
 from search.backend import SearchUnavailableError
 from search.meili import MeiliBackend
@@ -42,47 +36,16 @@ from sync.relay import RelayThread, rebuild_index, repair_drifts
 from sync.runner import make_scheduler
 from web.app import create_app
 from web.capabilities import JOB_SOURCES
+from web.cli_kit import Commands, command_unit, console, engine_of_settings
+from web.cli_tariffs import pgb_tariffs
 
-console = Console(stderr=True)
 TASK_CLEANUP_SECONDS = 3600
-
-
-class Commands(click.Group):
-    """Turns expected failures into one clear line and exit status 2, not a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DirectoryError as error:
-            message = str(error)
-        except ValidationError as error:
-            message = "The settings are not valid:\n" + "\n".join(
-                f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
-                for e in error.errors(include_url=False)
-            )
-        except ArgumentError as error:
-            message = f"DATABASE_URL is not a database address: {error}"
-        except OperationalError as error:
-            message = f"The database cannot be reached: {error.orig or error}"
-        console.print(message, style="red", markup=False, highlight=False)
-        raise SystemExit(2)
-
-
-def _engine() -> Engine:
-    return make_engine(get_settings().database_url)
-
-
-@contextmanager
-def _command_unit(engine: Engine | None = None) -> Iterator[Session]:
-    """A command's one unit of work, on `engine` or the configured database."""
-    with unit_of_work(make_session_factory(engine or _engine())) as session:
-        yield session
 
 
 def _prepare(engine: Engine) -> None:
     """Migrate to the newest schema and load the shipped reference data."""
     upgrade(engine)
-    with _command_unit(engine) as session:
+    with command_unit(engine) as session:
         load_reference_data(session)
 
 
@@ -103,7 +66,7 @@ def main() -> None:
 def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Run the web app. On SQLite (the embedded default) the schema is migrated first."""
     settings = get_settings()
-    engine = _engine()
+    engine = engine_of_settings()
     embedded = make_url(settings.database_url).get_backend_name() == "sqlite"
     if embedded:
         _prepare(engine)
@@ -119,7 +82,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
 
 def _load_or_refresh_demo(engine: Engine) -> None:
     now = datetime.now(UTC)
-    with _command_unit(engine) as session:
+    with command_unit(engine) as session:
         if count_offers(session):
             shift = refresh_demo(session, now)
             if shift:
@@ -127,9 +90,8 @@ def _load_or_refresh_demo(engine: Engine) -> None:
                 _print_signals(evaluate_as_configured(session, get_settings(), now))
             return
         result = load_demo(session, now)
-        signals = evaluate_as_configured(session, get_settings(), now)
-    console.print(f"Demo catalogue loaded: {result.offers} offers.")
-    _print_signals(signals)
+        open_now = count_open_signals(session)
+    console.print(f"Demo catalogue loaded: {result.offers} offers; {open_now} signals open.")
 
 
 def _print_signals(summary: EvaluationSummary) -> None:
@@ -144,7 +106,7 @@ def evaluate_signals_command() -> None:
     """Evaluate the PGB-route and education-gap signals of every municipality and
     category now, and open or resolve them."""
     started = time.perf_counter()
-    with _command_unit() as session:
+    with command_unit() as session:
         summary = evaluate_as_configured(session, get_settings(), datetime.now(UTC))
     _print_signals(summary)
     console.print(f"Done in {time.perf_counter() - started:.2f} s.")
@@ -154,7 +116,7 @@ def evaluate_signals_command() -> None:
 def reindex() -> None:
     """Rebuild every search index from the catalogue, without downtime."""
     settings = get_settings()
-    factory = make_session_factory(_engine())
+    factory = make_session_factory(engine_of_settings())
     search = make_search(settings, factory)
     with unit_of_work(factory, read_only=True) as session:
         total = count_offers(session)
@@ -178,7 +140,7 @@ def worker() -> None:
     and runs the scheduled jobs (signals, reminders, notifications) while it holds the
     scheduler lock: a second worker waits as a standby. Stop it with Ctrl-C or SIGTERM."""
     settings = get_settings()
-    factory = make_session_factory(_engine())
+    factory = make_session_factory(engine_of_settings())
     search = make_search(settings, factory)
     relay = RelayThread(
         factory,
@@ -226,24 +188,24 @@ def _repair_indexes(factory: sessionmaker[Session], search: Search) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date and load the shipped reference data."""
-    _prepare(_engine())
+    _prepare(engine_of_settings())
     console.print("Database is up to date.")
 
 
 @main.command()
 def demo() -> None:
     """Load the demo catalogue (fictional providers in Rotterdam and Utrecht)."""
-    engine = _engine()
+    engine = engine_of_settings()
     _prepare(engine)
-    with _command_unit(engine) as session:
+    with command_unit(engine) as session:
         now = datetime.now(UTC)
         result = load_demo(session, now)
-        signals = evaluate_as_configured(session, get_settings(), now)
+        open_now = count_open_signals(session)
     console.print(
         f"Demo catalogue loaded: {result.offers} offers from {result.organisations} "
-        f"organisations, {result.reports} availability reports, {result.contracts} contracts."
+        f"organisations, {result.reports} availability reports, {result.contracts} contracts; "
+        f"its weeks of history evaluated, {open_now} signals open now."
     )
-    _print_signals(signals)
 
 
 @main.command()
@@ -253,7 +215,7 @@ def demo() -> None:
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Same seed, same catalogue.")
 def generate(offers: int, seed: int) -> None:
     """Add a synthetic catalogue for benchmarks over all loaded municipalities."""
-    engine = _engine()
+    engine = engine_of_settings()
     _prepare(engine)
     columns = (
         TextColumn("Generating offers"),
@@ -263,7 +225,7 @@ def generate(offers: int, seed: int) -> None:
     )
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("generate", total=offers)
-        with _command_unit(engine) as session:
+        with command_unit(engine) as session:
             result = generate_catalogue(
                 session,
                 offers=offers,
@@ -279,9 +241,9 @@ def generate(offers: int, seed: int) -> None:
 def import_municipalities_command(file: Path) -> None:
     """Load municipalities from a CSV file (the CBS list "Gemeenten alfabetisch", or the
     columns of directory/reference/data/municipalities.csv). All rows or none."""
-    engine = _engine()
+    engine = engine_of_settings()
     _prepare(engine)
-    with _command_unit(engine) as session:
+    with command_unit(engine) as session:
         count = import_municipalities(session, file)
     console.print(f"Imported {count} municipalities.")
 
@@ -309,7 +271,7 @@ def keys() -> None:
 @click.option("--name", default="", help="What the key is for, e.g. the provider's system.")
 def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> None:
     """Create a key and print it once: it cannot be shown again."""
-    with _command_unit() as session:
+    with command_unit() as session:
         scope_list = list(scopes or SCOPES)
         client, key = create_key(session, organisation_id, scope_list, name, datetime.now(UTC))
     console.print(
@@ -323,7 +285,7 @@ def keys_create(organisation_id: int, scopes: tuple[str, ...], name: str) -> Non
 @click.argument("key_id", type=click.IntRange(1, 2**31 - 1))
 def keys_revoke(key_id: int) -> None:
     """Revoke a key: requests with it are refused from now on."""
-    with _command_unit() as session:
+    with command_unit() as session:
         revoke_key(session, key_id, datetime.now(UTC))
     console.print(f"API key {key_id} is revoked.")
 
@@ -352,7 +314,7 @@ def webhooks_add(
     url: str, organisation_id: int | None, municipality: str | None, events: tuple[str, ...]
 ) -> None:
     """Subscribe a system and print its signing secret once."""
-    with _command_unit() as session:
+    with command_unit() as session:
         subscription, secret = register_webhook(
             session,
             url=url,
@@ -366,3 +328,6 @@ def webhooks_add(
         "Its signing secret (X-Plekwijzer-Signature); store it now, it is not shown again:"
     )
     click.echo(secret)
+
+
+main.add_command(pgb_tariffs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.orm import Session
 
 from directory.catalogue.models import Contract, Offer
@@ -41,7 +41,7 @@ def offer_summaries(
             session.scalars(
                 select(Contract.offer_id).where(
                     Contract.offer_id.in_(offer_ids),
-                    Contract.municipality_code == municipality,
+                    Contract.bought_for([municipality]),
                     Contract.in_force(today),
                 )
             )
@@ -115,12 +115,27 @@ def offer_names(session: Session, offer_ids: set[int]) -> dict[int, str]:
     return {offer_id: name for offer_id, name in rows}
 
 
-def contracting_municipalities(session: Session, offer_id: int, today: date) -> list[str]:
-    """The CBS codes of the municipalities with a contract for the offer in force today."""
-    rows = session.scalars(
-        select(Contract.municipality_code)
-        .where(Contract.offer_id == offer_id, Contract.in_force(today))
-        .distinct()
-        .order_by(Contract.municipality_code)
+def contracted_pairs(offer_ids: list[int], today: date) -> CompoundSelect[int, str]:
+    """SQL: (offer id, CBS code) for every municipality an offer is contracted for today:
+    by the municipality itself, or by its jeugdregio for each of its current members."""
+    own = select(Contract.offer_id, Contract.municipality_code).where(
+        Contract.offer_id.in_(offer_ids),
+        Contract.municipality_code.is_not(None),
+        Contract.in_force(today),
     )
-    return list(rows)
+    regional = (
+        select(Contract.offer_id, Municipality.code)
+        .join(Municipality, Municipality.jeugdregio_code == Contract.jeugdregio_code)
+        .where(
+            Contract.offer_id.in_(offer_ids),
+            Contract.in_force(today),
+            Municipality.valid_to.is_(None),
+        )
+    )
+    return union(own, regional)
+
+
+def contracting_municipalities(session: Session, offer_id: int, today: date) -> list[str]:
+    """The CBS codes of the municipalities the offer is contracted for today (directly or
+    through their jeugdregio)."""
+    return sorted({row[1] for row in session.execute(contracted_pairs([offer_id], today))})

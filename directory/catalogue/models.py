@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     or_,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,6 +47,7 @@ from directory.enums import (
     TlvCategory,
     WaitMeasure,
 )
+from directory.reference.models import Municipality
 
 # --- the catalogue ------------------------------------------------------------------------
 
@@ -263,16 +265,23 @@ class CurrentAvailability(Base):
 
 
 class Contract(Base):
-    """Municipality M bought this offer as zorg in natura from `valid_from` to `valid_to`."""
+    """A municipality, or a jeugdregio for all its member municipalities, bought this offer
+    as zorg in natura from `valid_from` to `valid_to` (regions such as Rijnmond and
+    Lekstroom buy together)."""
 
     __tablename__ = "contract"
     __table_args__ = (
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
+        CheckConstraint(
+            "(municipality_code IS NULL) <> (jeugdregio_code IS NULL)", name="one_buyer"
+        ),
         Index("ix_contract_municipality_offer", "municipality_code", "offer_id"),
+        Index("ix_contract_jeugdregio_offer", "jeugdregio_code", "offer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    jeugdregio_code: Mapped[str | None] = mapped_column(ForeignKey("jeugdregio.code"))
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
     kind: Mapped[ContractKind] = mapped_column(
         enum_column(ContractKind), default=ContractKind.ZORG_IN_NATURA
@@ -280,6 +289,14 @@ class Contract(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @classmethod
+    def bought_for(cls, municipality_codes: list[str]) -> ColumnElement[bool]:
+        """SQL: bought for one of these municipalities, by itself or by its jeugdregio."""
+        regions = select(Municipality.jeugdregio_code).where(
+            Municipality.code.in_(municipality_codes)
+        )
+        return or_(cls.municipality_code.in_(municipality_codes), cls.jeugdregio_code.in_(regions))
 
     @classmethod
     def in_force(cls, today: date) -> ColumnElement[bool]:

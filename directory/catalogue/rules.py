@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from directory.enums import AvailabilityStatus, OfferKind
+from directory.enums import AvailabilityStatus, OfferKind, SchoolType
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +162,33 @@ def available_within_norm(figures: Figures | None, norm: Norm, now: datetime) ->
 
 @dataclass(frozen=True, slots=True)
 class Headline:
-    """The one figure that stands for an offer in lists and search."""
+    """The one figure that stands for an offer in lists and search.
+
+    Asked without a leerjaar, it is the best any part of the offer can offer (best status,
+    places summed, shortest wait): the candidate test of filters and the wait sort. When
+    its leerjaren say different things, `by_leerjaar` holds each one's own figure, and
+    whoever shows the headline must show those (or their range) too: the best status and
+    the shortest wait do not hold for every leerjaar."""
 
     status: AvailabilityStatus
     open_places: int | None
     total_wait_weeks: int | None
     measured_at: datetime
     valid_until: datetime
+    by_leerjaar: tuple[LeerjaarHeadline, ...] = ()
+
+    @property
+    def varies_by_leerjaar(self) -> bool:
+        return bool(self.by_leerjaar)
+
+
+@dataclass(frozen=True, slots=True)
+class LeerjaarHeadline:
+    """The figure of one groep or leerjaar (`None`: the offer's other leerjaren, when it
+    does not list them); `figure` is None when nothing was published for it."""
+
+    leerjaar: int | None
+    figure: Headline | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,35 +210,132 @@ STATUS_RANK = {
     AvailabilityStatus.WAITLIST: 2,
     AvailabilityStatus.CLOSED: 3,
 }
+# Primary-age schools (PO, SO, SBO) say groep 1-8; secondary ones (VO, VSO) leerjaar 1-6.
+GROEPEN = tuple(range(1, 9))
+VO_LEERJAREN = tuple(range(1, 7))
 
 
-def headline(figures: list[ScopedFigures], now: datetime) -> Headline | None:
-    """The offer's headline: its offer-wide figure when it has one; otherwise what its
-    fresh location and leerjaar figures say together (the best status, the places summed,
-    the shortest known wait, the newest measurement, the first expiry). Stale parts are
-    left out; when all parts are stale, the newest of them stands (and shows as stale)."""
+def taught_leerjaren(leerjaren: Iterable[int], school_type: SchoolType | None) -> tuple[int, ...]:
+    """The groepen or leerjaren an offer takes children in: the ones it lists; a special-
+    education place that lists none takes every one of its school type (SO and VSO often
+    group by level, so leerjaar is optional there); any other offer that lists none is not
+    organised by leerjaar (empty)."""
+    listed = tuple(sorted(set(leerjaren)))
+    if listed or school_type is None:
+        return listed
+    return VO_LEERJAREN if school_type is SchoolType.VSO else GROEPEN
+
+
+def leerjaar_headline(
+    figures: list[ScopedFigures],
+    leerjaar: int,
+    now: datetime,
+    *,
+    leerjaren: Collection[int] | None = None,
+) -> Headline | None:
+    """The figure of one leerjaar (or groep): its own figure ("leerjaar:<n>"); else its
+    location figures ("location:<id>/leerjaar:<n>") combined as `headline` combines
+    locations; else the offer's figure without a leerjaar (`headline` of those). None when
+    nothing applies, or when `leerjaren` (the ones the offer teaches, `taught_leerjaren`)
+    is given and does not hold `leerjaar`: an offer has no figure for a leerjaar it does
+    not teach."""
+    if leerjaren and leerjaar not in leerjaren:
+        return None
+    return _leerjaar_part(figures, leerjaar, now, _offer_wide(figures, now))
+
+
+def _leerjaar_part(
+    figures: list[ScopedFigures], leerjaar: int, now: datetime, base: Headline | None
+) -> Headline | None:
+    own = f"leerjaar:{leerjaar}"
+    for figure in figures:
+        if figure.scope == own:
+            return _headline_of(figure)
+    located = [figure for figure in figures if figure.scope.endswith("/" + own)]
+    return _combined(located, now) if located else base
+
+
+def headline(
+    figures: list[ScopedFigures],
+    now: datetime,
+    *,
+    leerjaar: int | None = None,
+    leerjaren: Collection[int] | None = None,
+) -> Headline | None:
+    """The offer's headline; with a `leerjaar`, that leerjaar's figure (`leerjaar_headline`).
+
+    Without one: the offer's figure without a leerjaar is its offer-wide figure when it has
+    one, else what its fresh location figures say together (the best status, the places
+    summed, the shortest known wait, the newest measurement, the first expiry; stale parts
+    left out; when all are stale, the newest stands and shows as stale). Leerjaar figures
+    count as parts beside it: every leerjaar of `leerjaren` (the ones the offer teaches;
+    when not given, those with a figure of their own, and the offer's figure for the
+    rest) has its `leerjaar_headline`, and the headline combines them the same way. When
+    they differ as of `now` (status, wait, having places, or one is unknown or stale), the
+    headline carries each one in `by_leerjaar`."""
+    if leerjaar is not None:
+        return leerjaar_headline(figures, leerjaar, now, leerjaren=leerjaren)
+    base = _offer_wide(figures, now)
+    figured = sorted({n for figure in figures if (n := _leerjaar_of(figure.scope)) is not None})
+    if not figured:
+        return base
+    numbers = sorted(set(leerjaren)) if leerjaren else figured
+    entries = [
+        LeerjaarHeadline(number, _leerjaar_part(figures, number, now, base)) for number in numbers
+    ]
+    if not leerjaren and base is not None:
+        entries.append(LeerjaarHeadline(None, base))
+    # The offer's figure stands for every leerjaar without one of its own: count it once.
+    parts = list({id(entry.figure): entry.figure for entry in entries if entry.figure}.values())
+    if not parts:
+        return base
+    summary = _summary(parts, now)
+    if len({_judged(entry.figure, now) for entry in entries}) > 1:
+        return replace(summary, by_leerjaar=tuple(entries))
+    return summary
+
+
+def _leerjaar_of(scope: str) -> int | None:
+    _, found, number = scope.rpartition("leerjaar:")
+    return int(number) if found and number.isdigit() else None
+
+
+def _offer_wide(figures: list[ScopedFigures], now: datetime) -> Headline | None:
+    """The offer's figure without a leerjaar: offer-wide, else its locations combined."""
     for figure in figures:
         if figure.scope == "offer":
             return _headline_of(figure)
-    if not figures:
-        return None
-    fresh = [figure for figure in figures if is_fresh(figure.valid_until, now)]
+    return _combined([figure for figure in figures if _leerjaar_of(figure.scope) is None], now)
+
+
+def _combined(figures: list[ScopedFigures], now: datetime) -> Headline | None:
+    return _summary([_headline_of(figure) for figure in figures], now) if figures else None
+
+
+def _summary(parts: list[Headline], now: datetime) -> Headline:
+    """What `parts` (at least one) say together: the fresh ones combined, or the newest
+    when all are stale."""
+    if len(parts) == 1:
+        return parts[0]
+    fresh = [part for part in parts if is_fresh(part.valid_until, now)]
     if not fresh:
-        return _headline_of(max(figures, key=lambda figure: figure.measured_at))
-    waits = [
-        wait
-        for figure in fresh
-        if (wait := total_wait_weeks(figure.intake_wait_weeks, figure.treatment_wait_weeks))
-        is not None
-    ]
-    places = [figure.open_places for figure in fresh if figure.open_places is not None]
+        return max(parts, key=lambda part: part.measured_at)
+    waits = [part.total_wait_weeks for part in fresh if part.total_wait_weeks is not None]
+    places = [part.open_places for part in fresh if part.open_places is not None]
     return Headline(
-        status=min((figure.status for figure in fresh), key=STATUS_RANK.__getitem__),
+        status=min((part.status for part in fresh), key=STATUS_RANK.__getitem__),
         open_places=sum(places) if places else None,
         total_wait_weeks=min(waits) if waits else None,
-        measured_at=max(figure.measured_at for figure in fresh),
-        valid_until=min(figure.valid_until for figure in fresh),
+        measured_at=max(part.measured_at for part in fresh),
+        valid_until=min(part.valid_until for part in fresh),
     )
+
+
+def _judged(figure: Headline | None, now: datetime) -> tuple[object, ...] | None:
+    """What a parent would read of a figure as of `now`; None when unknown or stale."""
+    if figure is None or not is_fresh(figure.valid_until, now):
+        return None
+    return (figure.status, figure.total_wait_weeks, bool(figure.open_places))
 
 
 def _headline_of(figure: ScopedFigures) -> Headline:

@@ -163,7 +163,9 @@ def signal_payload(signal: Signal, transition_state: str) -> dict[str, Any]:
         "link": f"/api/v1/signals/{signal.id}",
         # The route *may* apply; the municipality decides. Never worded as a right.
         "wording": {
-            language: signal_text(signal.kind, signal.category, language)
+            language: signal_text(
+                signal.kind, signal.category, language, leerjaren=signal.leerjaren
+            )
             for language in ("nl", "en")
         },
     }

@@ -195,21 +195,21 @@ def _parse_row(
     """A checked row, or the (column, reason) problems that keep it out."""
     problems: list[tuple[str, str]] = []
     code = record["code"].upper()
-    if code.isdigit():
+    if _digits(code):
         code = f"GM{int(code):04d}"
-    if len(code) != MUNICIPALITY_CODE_LENGTH or not code.startswith("GM") or not code[2:].isdigit():
+    if len(code) != MUNICIPALITY_CODE_LENGTH or not code.startswith("GM") or not _digits(code[2:]):
         problems.append(("code", f"{record['code']!r} is not a CBS code like GM0599"))
     if not record["name"]:
         problems.append(("name", "empty"))
     province = _optional(record.get("province_code"))
     if province is not None:
         province = province.upper()
-        if province.isdigit():
+        if _digits(province):
             province = f"PV{int(province):02d}"
         number = province[2:]
         if not (
             province.startswith("PV")
-            and number.isdigit()
+            and _digits(number)
             and FIRST_PROVINCE <= int(number) <= LAST_PROVINCE
         ):
             problems.append(("province_code", f"{province!r} is not a province code PV20-PV31"))
@@ -274,3 +274,8 @@ def _upsert_municipalities(session: Session, rows: list[MunicipalityRow]) -> int
             session.get_one(Municipality, row.code).successor_code = row.successor_code
     session.flush()
     return len(rows)
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also takes "٥" and "²" (which `int` then refuses)."""
+    return bool(text) and text.isascii() and text.isdigit()

@@ -49,7 +49,7 @@ def candidate_offers(
     schools = Offer.kind == OfferKind.SPECIAL_EDUCATION
     if municipalities is not None:
         codes = sorted(point.code for point in municipalities)
-        contracts = contracts.where(Contract.municipality_code.in_(codes))
+        contracts = contracts.where(Contract.bought_for(codes))
         schools = and_(schools, or_(_located_in(codes), _swv_covers(codes)))
     fresh = current_reports(CurrentAvailability.offer_id).where(
         CurrentAvailability.offer_id == Offer.id,

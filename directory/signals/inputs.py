@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,7 +25,16 @@ from directory.catalogue.models import (
     WaitingNorm,
     offer_location,
 )
-from directory.catalogue.rules import Figures, NormRow, ScopedFigures, category_key, headline
+from directory.catalogue.rules import (
+    Figures,
+    Headline,
+    NormRow,
+    ScopedFigures,
+    category_key,
+    headline,
+    leerjaar_headline,
+    taught_leerjaren,
+)
 from directory.db import CHUNK
 from directory.enums import OfferKind
 from directory.reference.models import Municipality, swv_municipality
@@ -35,7 +45,9 @@ from directory.signals.candidates import (
     candidate_offers,
     category_condition,
 )
+from directory.signals.models import PgbTariffSetting
 from directory.signals.rules import CandidateOffer, ContractTerm, MunicipalityPoint
+from directory.signals.tariffs import PgbTariffRow
 
 MAX_LISTED = 20_000
 # The categories no signal is about (`candidates.SKIPPED_IJW_CATEGORIES`), as keys.
@@ -78,18 +90,31 @@ class NearbyOffers:
 # --- loading --------------------------------------------------------------------------
 
 
-def load_municipalities(
-    session: Session,
-) -> tuple[dict[str, MunicipalityPoint], dict[str, str | None]]:
-    points: dict[str, MunicipalityPoint] = {}
-    regions: dict[str, str | None] = {}
+@dataclass(frozen=True, slots=True)
+class Municipalities:
+    """Every municipality's point, its jeugdregio, and each jeugdregio's current members
+    (a regional contract counts for those; a merged municipality is no member any more)."""
+
+    points: dict[str, MunicipalityPoint]
+    regions: dict[str, str | None]
+    members: dict[str, set[str]]
+
+
+def load_municipalities(session: Session) -> Municipalities:
+    found = Municipalities({}, {}, defaultdict(set))
     query = select(
-        Municipality.code, Municipality.jeugdregio_code, Municipality.lat, Municipality.lon
+        Municipality.code,
+        Municipality.jeugdregio_code,
+        Municipality.lat,
+        Municipality.lon,
+        Municipality.valid_to,
     )
-    for code, region, lat, lon in session.execute(query):
-        points[code] = MunicipalityPoint(code, lat, lon)
-        regions[code] = region
-    return points, regions
+    for code, region, lat, lon, valid_to in session.execute(query):
+        found.points[code] = MunicipalityPoint(code, lat, lon, region)
+        found.regions[code] = region
+        if region is not None and valid_to is None:
+            found.members[region].add(code)
+    return found
 
 
 def load_norms(session: Session) -> dict[str, list[NormRow]]:
@@ -104,6 +129,21 @@ def load_norms(session: Session) -> dict[str, list[NormRow]]:
     for row in session.execute(query):
         norms[row.category].append(NormRow(*row))
     return norms
+
+
+def load_pgb_tariffs(session: Session) -> dict[str, list[PgbTariffRow]]:
+    """The PGB tariffs municipalities and jeugdregio's set, by category."""
+    tariffs: dict[str, list[PgbTariffRow]] = defaultdict(list)
+    query = select(
+        PgbTariffSetting.category,
+        PgbTariffSetting.municipality_code,
+        PgbTariffSetting.jeugdregio_code,
+        PgbTariffSetting.cents,
+        PgbTariffSetting.unit,
+    )
+    for row in session.execute(query):
+        tariffs[row.category].append(PgbTariffRow(*row))
+    return tariffs
 
 
 def category_of(offer: Any) -> str | None:
@@ -182,16 +222,17 @@ def load_candidates(
         each(lambda ids: figure_rows().where(CurrentAvailability.offer_id.in_(ids)))
     )
     terms: dict[int, list[ContractTerm]] = defaultdict(list)
-    for offer_id, code, kind, valid_from, valid_to in each(
+    for offer_id, code, region, kind, valid_from, valid_to in each(
         lambda ids: select(
             Contract.offer_id,
             Contract.municipality_code,
+            Contract.jeugdregio_code,
             Contract.kind,
             Contract.valid_from,
             Contract.valid_to,
         ).where(Contract.offer_id.in_(ids))
     ):
-        terms[offer_id].append(ContractTerm(code, valid_from, valid_to, kind))
+        terms[offer_id].append(ContractTerm(code, valid_from, valid_to, kind, region))
     main: dict[int, tuple[float | None, float | None]] = {}
     located: dict[int, set[str]] = defaultdict(set)
     for offer_id, code, lat, lon in each(
@@ -215,6 +256,15 @@ def load_candidates(
         )
     ):
         located[offer_id].add(code)
+
+    taught = {
+        offer_id: taught_leerjaren(leerjaren or (), school_type)
+        for offer_id, leerjaren, school_type in each(
+            lambda ids: select(Offer.id, Offer.leerjaren, Offer.school_type).where(
+                Offer.id.in_(ids), Offer.kind == OfferKind.SPECIAL_EDUCATION
+            )
+        )
+    }
 
     candidates = []
     for row in each(
@@ -244,7 +294,7 @@ def load_candidates(
                     school_type=row.school_type,
                 ),
                 kind=row.kind,
-                figures=_figures(figures.get(row.id, []), now),
+                figures=_figures(headline(figures.get(row.id, []), now)),
                 accepts_pgb=row.accepts_pgb,
                 tariff_cents=row.tariff_cents,
                 tariff_unit=row.tariff_unit,
@@ -252,27 +302,37 @@ def load_candidates(
                 lon=lon,
                 min_age=row.min_age,
                 max_age=row.max_age,
-                contracts=_terms(row.kind, terms.get(row.id, []), located.get(row.id, set())),
+                contracts=tuple(terms.get(row.id, ())),
+                serves=(
+                    frozenset(located.get(row.id, ()))
+                    if row.kind is OfferKind.SPECIAL_EDUCATION
+                    else frozenset()
+                ),
+                leerjaren=taught.get(row.id, ()),
+                by_leerjaar=_by_leerjaar(figures.get(row.id, []), taught.get(row.id, ()), now),
             )
         )
     return candidates
 
 
-def _terms(
-    kind: OfferKind, contracts: list[ContractTerm], municipalities: set[str]
-) -> tuple[ContractTerm, ...]:
-    """An offer's contracts; a school place also stands as contracted for the
-    municipalities where it is located or that its samenwerkingsverband covers."""
-    if kind is not OfferKind.SPECIAL_EDUCATION:
-        return tuple(contracts)
-    reachable = [ContractTerm(code, date.min) for code in sorted(municipalities)]
-    return (*contracts, *reachable)
+def _by_leerjaar(
+    scoped: list[ScopedFigures], taught: tuple[int, ...], now: datetime
+) -> tuple[tuple[int, Figures | None], ...]:
+    """Each leerjaar's own figure, for a school that publishes per leerjaar (none else)."""
+    if not any("leerjaar:" in figure.scope for figure in scoped):
+        return ()
+    numbers = taught or sorted(
+        {int(f.scope.rpartition("leerjaar:")[2]) for f in scoped if "leerjaar:" in f.scope}
+    )
+    return tuple(
+        (number, _figures(leerjaar_headline(scoped, number, now, leerjaren=taught)))
+        for number in numbers
+    )
 
 
-def _figures(scoped: list[ScopedFigures], now: datetime) -> Figures | None:
-    """The headline figure as the rule sees it. The headline keeps only the total wait,
-    so it is handed on as intake = total, treatment = 0: the rule looks at the total."""
-    top = headline(scoped, now)
+def _figures(top: Headline | None) -> Figures | None:
+    """A headline figure as the rule sees it. The headline keeps only the total wait, so
+    it is handed on as intake = total, treatment = 0: the rule looks at the total."""
     if top is None:
         return None
     total = top.total_wait_weeks

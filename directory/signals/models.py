@@ -1,5 +1,5 @@
 """The signals' tables: one row per (kind, municipality, category) gap and every
-transition it went through."""
+transition it went through, and the PGB tariffs municipalities set."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.db import Base, UTCDateTime
+from directory.db import Base, JSONList, UTCDateTime, utcnow
 
 
 class Signal(Base):
@@ -59,6 +60,11 @@ class Signal(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     alternatives_total: Mapped[int] = mapped_column(Integer, default=0)
+    # The leerjaren (groepen) a school shortage is in; empty: the category as a whole.
+    leerjaren: Mapped[list[int]] = mapped_column(JSONList, default=list, server_default="[]")
+    # For a PGB route, the municipality's PGB tariff ({"cents", "unit", "source"}); None
+    # when it has set none (what a PGB would pay is then unknown).
+    pgb_tariff: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # SHA-256 of what the row shows, so an unchanged evaluation writes nothing.
     digest: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -78,3 +84,41 @@ class SignalTransition(Base):
     state: Mapped[str] = mapped_column(String(10))  # the state it moved to
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PgbTariffSetting(Base):
+    """A municipality's, or a jeugdregio's, PGB tariff for a category: what it pays per
+    `unit` for care bought with a PGB (art. 8.1.1 lid 4a: it may refuse the part above
+    the cost of the care in kind). Unknown until set; see `directory.signals.tariffs`."""
+
+    __tablename__ = "pgb_tariff"
+    __table_args__ = (
+        CheckConstraint(
+            "(municipality_code IS NULL) <> (jeugdregio_code IS NULL)", name="one_region"
+        ),
+        CheckConstraint("cents > 0", name="cents"),
+        Index(
+            "uq_pgb_tariff_municipality",
+            "category",
+            "municipality_code",
+            unique=True,
+            sqlite_where=text("municipality_code IS NOT NULL"),
+            postgresql_where=text("municipality_code IS NOT NULL"),
+        ),
+        Index(
+            "uq_pgb_tariff_jeugdregio",
+            "category",
+            "jeugdregio_code",
+            unique=True,
+            sqlite_where=text("jeugdregio_code IS NOT NULL"),
+            postgresql_where=text("jeugdregio_code IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(60))  # see directory.catalogue.rules.category_key
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    jeugdregio_code: Mapped[str | None] = mapped_column(ForeignKey("jeugdregio.code"))
+    cents: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

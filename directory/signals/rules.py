@@ -1,19 +1,15 @@
-"""The PGB-route and education-gap rule: pure functions over plain data.
+"""The signal rule: pure functions over plain data.
 
-For a municipality M and a category C, the *contracted* offers are those with a valid
-zorg-in-natura contract with M on `today`. When none of them can start within the norm
-(`rules.available_within_norm`), the signal is open: a PGB-route signal for youth care and
-day programmes, an education-gap signal for special education (which has no PGB).
-
-No contracted offer at all is open too: nothing contracted can start within the norm, and
-a municipality that bought nothing in a category it must supply (Jeugdwet art. 2.6) is the
-starkest gap. But that is also what every category nobody in M needs looks like, so the
-evaluation says which case it is (`has_contracts`). A caller that sweeps every (M, C)
-should raise signals for `has_contracts=False` only where there is a demand (a watch, a
-case); a caller evaluating a watched case can take `open` as it is.
-
-Wording: the PGB route *may* apply; it is never promised (see DOMAIN.md, art. 8.1.1). The
-texts are in `directory.signals.wording`.
+For a municipality M and a category C, M's own supply is the offers contracted for M on
+`today` (zorg in natura bought by M or by its jeugdregio) or, for school places, which
+nobody buys, the schools that serve M (`counts_for`). The finding (`evaluate`) is a
+*shortage* only where fresh figures show that none of them can start within the norm;
+*unknown* where a figure is missing, stale or incomplete; *no_contract* where M has no
+supply at all (a sweep cannot tell that from a category nobody in M needs: see
+`service.evaluate_signals`). What a shortage is (a PGB route, an education gap, a care
+gap) is `policy.policy_for`; the texts are `wording`; what a PGB would pay of an
+alternative is `tariffs`. The PGB route *may* apply; it is never promised (DOMAIN.md,
+Jeugdwet art. 8.1.1).
 """
 
 from __future__ import annotations
@@ -27,12 +23,13 @@ from directory.catalogue.rules import (
     Figures,
     Norm,
     available_within_norm,
-    is_fresh,
     total_wait_weeks,
 )
 from directory.enums import AvailabilityStatus, ContractKind, OfferKind
 from directory.geo import distance_km
+from directory.signals.evidence import UNKNOWN_REASONS, Evidence, evidence_for
 from directory.signals.policy import GapKind, policy_for
+from directory.signals.tariffs import PgbTariff, pgb_cost
 from directory.signals.wording import (
     Language,
     signal_text,
@@ -51,31 +48,23 @@ WATCHED_GAP_KINDS: tuple[SignalKind, ...] = ("pgb_route", "education_gap")
 Finding = Literal["shortage", "unknown", "no_contract", "available"]
 Transition = Literal["open", "resolve", "none"]
 
-# Why a contracted offer is or is not available; `Evidence.reason` is the English text.
-REASON_NO_FIGURE = "no_figure"
-REASON_STALE = "stale"
-REASON_CLOSED = "closed"
-REASON_OPEN_PLACES = "open_places"
-REASON_WAIT_UNKNOWN = "wait_unknown"
-REASON_WITHIN_NORM = "within_norm"
-REASON_OVER_NORM = "over_norm"
 # Why the evaluation as a whole finds what it finds.
 NO_CONTRACTED_OFFER = "no_contracted_offer"
 NONE_WITHIN_NORM = "none_within_norm"
 CONTRACTED_WITHIN_NORM = "contracted_within_norm"
 FIGURES_UNKNOWN = "figures_unknown"
-# Reasons of contracted offers whose figure says nothing about a start within the norm.
-UNKNOWN_REASONS = frozenset({REASON_NO_FIGURE, REASON_STALE, REASON_WAIT_UNKNOWN})
 
 
 @dataclass(frozen=True, slots=True)
 class ContractTerm:
-    """A contract as the rule sees it; `valid_to` is the last day it holds (inclusive)."""
+    """A contract as the rule sees it: bought by a municipality, or by a jeugdregio for all
+    its members; `valid_to` is the last day it holds (inclusive)."""
 
-    municipality_code: str
+    municipality_code: str | None
     valid_from: date
     valid_to: date | None = None
     kind: ContractKind = ContractKind.ZORG_IN_NATURA
+    jeugdregio_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,54 +83,52 @@ class CandidateOffer:
     min_age: int | None = None
     max_age: int | None = None
     contracts: tuple[ContractTerm, ...] = ()
+    # School places are not bought: the municipalities a school serves are those it is
+    # located in and those its samenwerkingsverband covers.
+    serves: frozenset[str] = frozenset()
+    # A school's groepen or leerjaren (`catalogue.rules.taught_leerjaren`; empty: not
+    # organised by leerjaar) and, where it publishes per leerjaar, each one's own figure.
+    leerjaren: tuple[int, ...] = ()
+    by_leerjaar: tuple[tuple[int, Figures | None], ...] = ()
+
+    def figures_for(self, leerjaar: int) -> tuple[bool, Figures | None]:
+        """Whether the offer takes children in `leerjaar`, and its figure for it."""
+        own = dict(self.by_leerjaar)
+        if leerjaar in own:
+            return True, own[leerjaar]
+        return not self.leerjaren or leerjaar in self.leerjaren, self.figures
 
 
 @dataclass(frozen=True, slots=True)
 class MunicipalityPoint:
-    """A municipality and the point distances are measured from (unknown for some)."""
+    """A municipality, its jeugdregio, and the point distances are measured from (unknown
+    for some)."""
 
     code: str
     lat: float | None
     lon: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One contracted offer and why it can or cannot start within the norm.
-
-    A stale figure keeps its last status and wait (with `fresh=False`) so the reader sees
-    what is out of date; it never counts as available.
-    """
-
-    offer_id: int
-    status: str  # an AvailabilityStatus value, or "unknown" when nothing was published
-    open_places: int | None
-    total_wait_weeks: int | None
-    fresh: bool
-    valid_until: datetime | None
-    available: bool
-    reason_code: str
-    reason: str
+    jeugdregio_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Alternative:
-    """A non-contracted offer that accepts a PGB and can start within the norm.
-
-    `costs_more` is None when the tariffs cannot be compared (a tariff or its unit is
-    missing, or no contracted offer has a tariff in the same unit).
-    """
+    """A non-contracted offer that accepts a PGB and can start within the norm, and what
+    a PGB at the municipality's tariff would pay of its tariff (`tariffs.PgbCost`: all
+    None when they cannot be compared)."""
 
     offer_id: int
-    wait_weeks: int  # until a start as the figure says: 0 with open places, else the total
-    total_wait_weeks: int | None
+    # Its headline figure, as every page shows it (an open offer may still have a wait to
+    # its intake: the total is then shown beside the places, never hidden as 0).
+    status: str  # an AvailabilityStatus value
     open_places: int | None
+    total_wait_weeks: int | None
     distance_km: float
     tariff_cents: int | None
     tariff_unit: str | None
-    contracted_tariff_cents: int | None  # the cheapest contracted tariff in the same unit
-    tariff_difference_cents: int | None  # this tariff minus that one
-    costs_more: bool | None
+    pgb_tariff_cents: int | None
+    pgb_pays_cents: int | None
+    parents_pay_cents: int | None
+    above_pgb_tariff: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +143,9 @@ class Evaluation:
     reason_code: str  # NO_CONTRACTED_OFFER, FIGURES_UNKNOWN, NONE_WITHIN_NORM, CONTRACTED_…
     evidence: tuple[Evidence, ...]
     alternatives: tuple[Alternative, ...]
+    pgb_tariff: PgbTariff | None = None  # the municipality's, for a PGB-route category
+    # The leerjaren (groepen) a school shortage is in; empty: the category as a whole.
+    leerjaren: tuple[int, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -178,7 +168,7 @@ class Evaluation:
 
     def text(self, language: Language = "nl") -> str:
         """The public wording for this finding (`directory.signals.wording`)."""
-        return signal_text(self.kind, self.category, language)
+        return signal_text(self.kind, self.category, language, leerjaren=self.leerjaren)
 
 
 def signal_kind(category: str) -> GapKind:
@@ -195,12 +185,25 @@ def in_force(term: ContractTerm, today: date) -> bool:
     )
 
 
-def contracted_for(offer: CandidateOffer, municipality_code: str, today: date) -> bool:
-    """Does `offer` have a zorg-in-natura contract with the municipality valid on `today`?"""
-    return any(
-        term.municipality_code == municipality_code and in_force(term, today)
-        for term in offer.contracts
-    )
+def bought_for(term: ContractTerm, municipality: MunicipalityPoint) -> bool:
+    """Was `term` bought by the municipality itself or by its jeugdregio?"""
+    if term.municipality_code is not None:
+        return term.municipality_code == municipality.code
+    return term.jeugdregio_code is not None and term.jeugdregio_code == municipality.jeugdregio_code
+
+
+def contracted_for(offer: CandidateOffer, municipality: MunicipalityPoint, today: date) -> bool:
+    """Does `offer` have a zorg-in-natura contract for the municipality (its own or its
+    jeugdregio's) valid on `today`?"""
+    return any(bought_for(term, municipality) and in_force(term, today) for term in offer.contracts)
+
+
+def counts_for(offer: CandidateOffer, municipality: MunicipalityPoint, today: date) -> bool:
+    """Does `offer` count as the municipality's own supply: contracted care, or for school
+    places (which nobody buys) a school that serves the municipality?"""
+    if offer.kind is OfferKind.SPECIAL_EDUCATION:
+        return municipality.code in offer.serves
+    return contracted_for(offer, municipality, today)
 
 
 def fits_age(offer: CandidateOffer, age: int | None) -> bool:
@@ -210,53 +213,6 @@ def fits_age(offer: CandidateOffer, age: int | None) -> bool:
     return (offer.min_age is None or offer.min_age <= age) and (
         offer.max_age is None or age <= offer.max_age
     )
-
-
-def evidence_for(offer: CandidateOffer, norm: Norm, now: datetime) -> Evidence:
-    """Why this offer can or cannot start within the norm, in the order the rule decides."""
-    figures = offer.figures
-    available = available_within_norm(figures, norm, now)
-    if figures is None:
-        return Evidence(
-            offer_id=offer.offer_id,
-            status="unknown",
-            open_places=None,
-            total_wait_weeks=None,
-            fresh=False,
-            valid_until=None,
-            available=available,
-            reason_code=REASON_NO_FIGURE,
-            reason="no figure published",
-        )
-    total = total_wait_weeks(figures.intake_wait_weeks, figures.treatment_wait_weeks)
-    fresh = is_fresh(figures.valid_until, now)
-    code, reason = _reason(figures, total, fresh, norm)
-    return Evidence(
-        offer_id=offer.offer_id,
-        status=figures.status.value,
-        open_places=figures.open_places,
-        total_wait_weeks=total,
-        fresh=fresh,
-        valid_until=figures.valid_until,
-        available=available,
-        reason_code=code,
-        reason=reason,
-    )
-
-
-def _reason(figures: Figures, total: int | None, fresh: bool, norm: Norm) -> tuple[str, str]:
-    # Mirrors rules.available_within_norm branch by branch, so the text matches the verdict.
-    if not fresh:
-        return REASON_STALE, f"figure is stale (valid until {figures.valid_until.date()})"
-    if figures.status is AvailabilityStatus.CLOSED:
-        return REASON_CLOSED, "closed to new registrations"
-    if figures.status is AvailabilityStatus.OPEN and figures.open_places:
-        return REASON_OPEN_PLACES, f"{figures.open_places} open places"
-    if total is None:
-        return REASON_WAIT_UNKNOWN, "waiting time not published"
-    if total <= norm.total_weeks:
-        return REASON_WITHIN_NORM, f"wait {total} weeks within norm {norm.total_weeks}"
-    return REASON_OVER_NORM, f"wait {total} weeks exceeds norm {norm.total_weeks}"
 
 
 def evaluate(
@@ -269,6 +225,7 @@ def evaluate(
     today: date,
     age: int | None = None,
     max_distance_km: float,
+    pgb_tariff: PgbTariff | None = None,
 ) -> Evaluation:
     """Is the PGB route (or, for schools, an education gap) open for `category` in M?
 
@@ -280,9 +237,9 @@ def evaluate(
         (o for o in offers if o.category == category and fits_age(o, age)),
         key=lambda o: o.offer_id,
     )
-    is_contracted = {o.offer_id: contracted_for(o, municipality.code, today) for o in relevant}
+    is_contracted = {o.offer_id: counts_for(o, municipality, today) for o in relevant}
     contracted = [o for o in relevant if is_contracted[o.offer_id]]
-    evidence = tuple(evidence_for(o, norm, now) for o in contracted)
+    evidence = tuple(evidence_for(o.offer_id, o.figures, norm, now) for o in contracted)
     finding: Finding
     if not contracted:
         finding, reason_code = "no_contract", NO_CONTRACTED_OFFER
@@ -294,12 +251,21 @@ def evaluate(
         finding, reason_code = "unknown", FIGURES_UNKNOWN
     else:
         finding, reason_code = "shortage", NONE_WITHIN_NORM
+    leerjaren: tuple[int, ...] = ()
+    if finding != "shortage" and any(o.by_leerjaar for o in contracted):
+        # The best leerjaar must not hide the others: a school open in leerjaar 1 and 80
+        # weeks in leerjaar 3 leaves leerjaar 3 without a place.
+        short = _leerjaar_shortages(contracted, norm, now)
+        if short:
+            leerjaren = tuple(short)
+            finding, reason_code = "shortage", NONE_WITHIN_NORM
+            evidence = tuple(item for items in short.values() for item in items)
     alternatives: tuple[Alternative, ...] = ()
     if kind == "pgb_route":
         # Listed even while closed, so a page can show them; the signal decides on `open`.
         others = [o for o in relevant if not is_contracted[o.offer_id]]
         alternatives = _alternatives(
-            municipality, others, contracted, norm, now=now, max_distance_km=max_distance_km
+            municipality, others, norm, pgb_tariff, now=now, max_distance_km=max_distance_km
         )
     return Evaluation(
         municipality_code=municipality.code,
@@ -310,21 +276,44 @@ def evaluate(
         reason_code=reason_code,
         evidence=evidence,
         alternatives=alternatives,
+        pgb_tariff=pgb_tariff if kind == "pgb_route" else None,
+        leerjaren=leerjaren,
     )
+
+
+def _leerjaar_shortages(
+    supply: Sequence[CandidateOffer], norm: Norm, now: datetime
+) -> dict[int, tuple[Evidence, ...]]:
+    """The leerjaren that schools publish separately and in which, by fresh and complete
+    figures, none of `supply` taking children in it can start within the norm; with the
+    evidence of each."""
+    published = sorted({number for o in supply for number, _ in o.by_leerjaar})
+    short: dict[int, tuple[Evidence, ...]] = {}
+    for number in published:
+        evidence = tuple(
+            evidence_for(o.offer_id, figures, norm, now, leerjaar=number)
+            for o in supply
+            for takes, figures in [o.figures_for(number)]
+            if takes
+        )
+        if evidence and not any(
+            item.available or item.reason_code in UNKNOWN_REASONS for item in evidence
+        ):
+            short[number] = evidence
+    return short
 
 
 def _alternatives(
     municipality: MunicipalityPoint,
     others: Sequence[CandidateOffer],
-    contracted: Sequence[CandidateOffer],
     norm: Norm,
+    pgb_tariff: PgbTariff | None,
     *,
     now: datetime,
     max_distance_km: float,
 ) -> tuple[Alternative, ...]:
     if municipality.lat is None or municipality.lon is None:
         return ()  # no point to measure from: no offer can be shown to lie near enough
-    cheapest = _cheapest_by_unit(contracted)
     found: list[Alternative] = []
     for offer in others:
         figures = offer.figures
@@ -341,48 +330,32 @@ def _alternatives(
         if distance > max_distance_km:
             continue
         total = total_wait_weeks(figures.intake_wait_weeks, figures.treatment_wait_weeks)
-        has_places = figures.status is AvailabilityStatus.OPEN and bool(figures.open_places)
-        contracted_tariff = cheapest.get(_unit(offer.tariff_unit) or "")
-        difference = (
-            offer.tariff_cents - contracted_tariff
-            if offer.tariff_cents is not None and contracted_tariff is not None
-            else None
-        )
+        cost = pgb_cost(offer.tariff_cents, offer.tariff_unit, pgb_tariff)
         found.append(
             Alternative(
                 offer_id=offer.offer_id,
-                wait_weeks=0 if has_places or total is None else total,
-                total_wait_weeks=total,
+                status=figures.status.value,
                 open_places=figures.open_places,
+                total_wait_weeks=total,
                 distance_km=round(distance, 1),
                 tariff_cents=offer.tariff_cents,
                 tariff_unit=offer.tariff_unit,
-                contracted_tariff_cents=contracted_tariff,
-                tariff_difference_cents=difference,
-                costs_more=difference > 0 if difference is not None else None,
+                pgb_tariff_cents=cost.pgb_tariff_cents,
+                pgb_pays_cents=cost.pgb_pays_cents,
+                parents_pay_cents=cost.parents_pay_cents,
+                above_pgb_tariff=cost.above_pgb_tariff,
             )
         )
-    # The rounded distance, so offers that show the same distance fall back to id order.
-    found.sort(key=lambda a: (a.wait_weeks, a.distance_km, a.offer_id))
+    found.sort(key=_soonest)
     return tuple(found)
 
 
-def _unit(unit: str | None) -> str | None:
-    # Units are free text from providers: "Uur " and "uur" are the same unit.
-    cleaned = unit.strip().lower() if unit else ""
-    return cleaned or None
-
-
-def _cheapest_by_unit(contracted: Sequence[CandidateOffer]) -> dict[str, int]:
-    # The cheapest is the strictest comparison: a PGB that costs more than *any* contracted
-    # option in the same unit gives the municipality ground to refuse (art. 8.1.1).
-    cheapest: dict[str, int] = {}
-    for offer in contracted:
-        unit = _unit(offer.tariff_unit)
-        if unit is None or offer.tariff_cents is None:
-            continue
-        cheapest[unit] = min(cheapest.get(unit, offer.tariff_cents), offer.tariff_cents)
-    return cheapest
+def _soonest(alternative: Alternative) -> tuple[int, float, int]:
+    """Open places first, then the shortest wait, then the nearest; the rounded distance,
+    so offers that show the same distance fall back to id order."""
+    places = alternative.status == AvailabilityStatus.OPEN.value and bool(alternative.open_places)
+    wait = 0 if places else alternative.total_wait_weeks or 0
+    return wait, alternative.distance_km, alternative.offer_id
 
 
 def transition(previous_open: bool | None, holds: bool) -> Transition:

@@ -18,17 +18,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    func,
     insert,
     select,
     update,
 )
 from sqlalchemy.orm import Session
 
-from directory.catalogue.models import Offer
 from directory.catalogue.rules import Norm, resolve_norm
 from directory.config import Settings
-from directory.errors import InvalidDataError, InvalidParam, NotFoundError
+from directory.enums import OfferKind
+from directory.errors import InvalidDataError, InvalidParam
 from directory.notifications.service import queue_signal_transitions
 from directory.signals.inputs import (
     SKIPPED_CATEGORIES,
@@ -37,17 +36,18 @@ from directory.signals.inputs import (
     load_candidates,
     load_municipalities,
     load_norms,
+    load_pgb_tariffs,
 )
 from directory.signals.models import Signal, SignalTransition
 from directory.signals.policy import default_norm as category_default_norm
 from directory.signals.rules import (
-    GAP_KINDS,
     CandidateOffer,
     Evaluation,
     evaluate,
     in_force,
     transition,
 )
+from directory.signals.tariffs import resolve_pgb_tariff
 
 OPEN, RESOLVED = "open", "resolved"
 # The best alternatives (by wait, then distance) are kept; `alternatives_total` counts all.
@@ -106,7 +106,8 @@ def evaluate_signals(
         categories = categories - SKIPPED_CATEGORIES
         if not categories:
             return EvaluationSummary(0, 0, 0, 0)
-    points, regions = load_municipalities(session)
+    known = load_municipalities(session)
+    points, regions = known.points, known.regions
     scope = set(points) if municipalities is None else municipalities & set(points)
     offers = load_candidates(
         session,
@@ -119,12 +120,12 @@ def evaluate_signals(
     contracted: dict[tuple[str, str], list[CandidateOffer]] = defaultdict(list)
     near: dict[str, NearbyOffers] = defaultdict(lambda: NearbyOffers(max_distance_km))
     for offer in offers:
-        for code in {term.municipality_code for term in offer.contracts if in_force(term, today)}:
-            if code in scope:
-                contracted[(code, offer.category)].append(offer)
+        for code in _supplied(offer, known.members, today) & scope:
+            contracted[(code, offer.category)].append(offer)
         if offer.accepts_pgb and offer.lat is not None and offer.lon is not None:
             near[offer.category].add(offer, offer.lat, offer.lon)
     norms = load_norms(session)
+    tariffs = load_pgb_tariffs(session)
     existing = _signals(session, municipalities, categories)
 
     arguments: dict[str, Any] = {"now": now, "today": today, "max_distance_km": max_distance_km}
@@ -142,6 +143,9 @@ def evaluate_signals(
             norms.get(category, []),
             category_default_norm(category, default_norm),
         )
+        arguments["pgb_tariff"] = resolve_pgb_tariff(
+            category, code, regions[code], tariffs.get(category, ())
+        )
         # The verdict depends on the contracted offers alone; alternatives are looked up
         # only where there is a shortage to show them on.
         verdict = evaluate(point, category, chosen, norm, **arguments)
@@ -156,6 +160,22 @@ def evaluate_signals(
             verdict = evaluate(point, category, [*chosen, *others], norm, **arguments)
         recorder.settle(rows, verdict)
     return recorder.finish()
+
+
+def _supplied(offer: CandidateOffer, members: dict[str, set[str]], today: date) -> set[str]:
+    """The municipalities `offer` is supply for on `today` (`rules.counts_for`): those a
+    school serves; those with a contract in force, a regional one for every member."""
+    if offer.kind is OfferKind.SPECIAL_EDUCATION:
+        return set(offer.serves)
+    found: set[str] = set()
+    for term in offer.contracts:
+        if not in_force(term, today):
+            continue
+        if term.municipality_code is not None:
+            found.add(term.municipality_code)
+        elif term.jeugdregio_code is not None:
+            found |= members.get(term.jeugdregio_code, set())
+    return found
 
 
 def evaluate_as_configured(
@@ -290,6 +310,8 @@ def _content(verdict: Evaluation) -> dict[str, Any]:
         ],
         "alternatives": [asdict(item) for item in verdict.alternatives[:MAX_ALTERNATIVES]],
         "alternatives_total": len(verdict.alternatives),
+        "leerjaren": list(verdict.leerjaren),
+        "pgb_tariff": asdict(verdict.pgb_tariff) if verdict.pgb_tariff else None,
     }
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
     content["digest"] = hashlib.sha256(encoded).hexdigest()
@@ -306,6 +328,7 @@ def _snapshot(content: dict[str, Any]) -> dict[str, Any]:
             "source": content["norm_source"],
         },
         "evidence": content["evidence"],
+        "leerjaren": content["leerjaren"],
         "alternatives": [item["offer_id"] for item in content["alternatives"]],
     }
 
@@ -330,68 +353,3 @@ def _signals(
     for code, category, kind, signal_id, state, digest in session.execute(query):
         found[(code, category)][kind] = _Stored(signal_id, state, digest)
     return found
-
-
-# --- reading --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SignalFilter:
-    """What `list_signals` may be asked for; None means any."""
-
-    municipality: str | None = None
-    state: str | None = None
-    kind: str | None = None  # None: the shortages (`GAP_KINDS`), never a task
-    category: str | None = None
-
-
-def list_signals(
-    session: Session, where: SignalFilter, *, page: int, per_page: int
-) -> tuple[list[Signal], int]:
-    """One page of signals, newest opened first, and how many match in all."""
-    conditions = [
-        column == value
-        for column, value in (
-            (Signal.municipality_code, where.municipality),
-            (Signal.state, where.state),
-            (Signal.kind, where.kind),
-            (Signal.category, where.category),
-        )
-        if value is not None
-    ]
-    if where.kind is None:
-        conditions.append(Signal.kind.in_(GAP_KINDS))
-    total = session.scalar(select(func.count()).select_from(Signal).where(*conditions)) or 0
-    signals = session.scalars(
-        select(Signal)
-        .where(*conditions)
-        .order_by(Signal.opened_at.desc(), Signal.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(signals), total
-
-
-@dataclass(frozen=True, slots=True)
-class SignalView:
-    """A signal with its transitions (oldest first) and the names of the offers it cites."""
-
-    signal: Signal
-    transitions: list[SignalTransition]
-    offer_names: dict[int, str]
-
-
-def load_signal(session: Session, signal_id: int) -> SignalView:
-    """One signal for reading; NotFoundError when there is none with this id."""
-    signal = session.get(Signal, signal_id)
-    if signal is None:
-        raise NotFoundError(f"signal {signal_id}")
-    transitions = session.scalars(
-        select(SignalTransition)
-        .where(SignalTransition.signal_id == signal_id)
-        .order_by(SignalTransition.at, SignalTransition.id)
-    ).all()
-    cited = {item["offer_id"] for item in [*signal.evidence, *signal.alternatives]}
-    query = select(Offer.id, Offer.name).where(Offer.id.in_(sorted(cited)))
-    names = {offer_id: name for offer_id, name in session.execute(query)}
-    return SignalView(signal, list(transitions), names)

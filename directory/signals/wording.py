@@ -1,6 +1,7 @@
 """What a signal says, in Dutch (B1) and English: a shortage (the PGB route, an education
 gap, a care gap a PGB cannot fill), a task for the municipality (figures unknown, nothing
-contracted), the norm and where it comes from, and an alternative that costs more.
+contracted), the route a family takes, the norm and where it comes from, and what a PGB
+pays of an alternative.
 
 The wording is careful on purpose. The PGB route *may* apply (Jeugdwet art. 8.1.1); it is
 never promised. Lid 2b: the parents state, with reasons, that the contracted care is not
@@ -12,9 +13,11 @@ public signals API take their texts from here.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from directory.signals.policy import CRISIS_CATEGORY, is_school_category, policy_for
+from directory.signals.tariffs import PgbTariff, normal_unit, pgb_cost
 
 Language = Literal["nl", "en"]
 Texts = dict[Language, str]
@@ -44,17 +47,21 @@ CARE_PART_TEXT: Texts = {
 EDUCATION_GAP_TEXT: Texts = {
     "nl": (
         "Volgens de gepubliceerde cijfers kan geen school in deze categorie binnen de norm een "
-        "leerling plaatsen. Voor onderwijs bestaat geen pgb. Een school moet binnen "
+        "leerling plaatsen{where}. Voor onderwijs bestaat geen pgb. Een school moet binnen "
         "6 weken over een aanmelding beslissen (één keer te verlengen met 4 weken). De school "
         "waar het kind is ingeschreven, houdt zorgplicht zolang het kind wacht."
     ),
     "en": (
         "According to the published figures, no school in this category can place a pupil "
-        "within the norm. There is no PGB for education. A school must decide on an "
+        "within the norm{where}. There is no PGB for education. A school must decide on an "
         "application within 6 weeks (once extendable by 4 weeks). The school where the child "
         "is enrolled keeps its duty of care (zorgplicht) while the child waits."
     ),
 }
+# Primary-age schools (SO, SBO) count in groepen, secondary ones (VSO) in leerjaren.
+GROEP_WORDS: Texts = {"nl": "groep", "en": "group"}
+LEERJAAR_WORDS: Texts = {"nl": "leerjaar", "en": "year"}
+AND_WORDS: Texts = {"nl": "en", "en": "and"}
 # Who decides on admission: for clusters 1 and 2 the institution, not the SWV.
 INSTITUTION_ROUTE_TEXT: Texts = {
     "nl": (
@@ -70,25 +77,47 @@ INSTITUTION_ROUTE_TEXT: Texts = {
 }
 SWV_ROUTE_TEXT: Texts = {
     "nl": (
-        "Neem contact op met het samenwerkingsverband passend onderwijs of een "
+        "Neem contact op met het samenwerkingsverband passend onderwijs of met een "
         "onderwijsconsulent. Een toelaatbaarheidsverklaring (TLV) vraagt de school aan waar "
         "het kind is ingeschreven of aangemeld."
     ),
     "en": (
-        "Contact the samenwerkingsverband passend onderwijs or an onderwijsconsulent. A "
-        "toelaatbaarheidsverklaring (TLV) is requested by the school where the child is "
+        "Contact the samenwerkingsverband passend onderwijs or an onderwijsconsulent. "
+        "A toelaatbaarheidsverklaring (TLV) is requested by the school where the child is "
         "enrolled or has applied."
     ),
 }
 OPDC_TEXT: Texts = {
     "nl": (
         "Een OPDC is een tijdelijke plek in het voortgezet onderwijs, betaald door het "
-        "samenwerkingsverband. Neem contact op met het samenwerkingsverband of een "
+        "samenwerkingsverband. Neem contact op met het samenwerkingsverband of met een "
         "onderwijsconsulent."
     ),
     "en": (
         "An OPDC is a temporary place in secondary education, paid for by the "
-        "samenwerkingsverband. Contact the samenwerkingsverband or an onderwijsconsulent."
+        "samenwerkingsverband. Contact the samenwerkingsverband or an "
+        "onderwijsconsulent."
+    ),
+}
+# The samenwerkingsverband(en) covering the municipality, by name (their names often hold
+# parentheses of their own, so they stand in a sentence of their own).
+NAMED_SWV_TEXT: Texts = {
+    "nl": "Het samenwerkingsverband voor deze gemeente: {names}.",
+    "en": "The samenwerkingsverband for this municipality: {names}.",
+}
+# How care starts (Jeugdwet art. 2.6 lid 1 onder g): through the municipality (the wijkteam,
+# a beschikking) or with a referral by a GP, jeugdarts or medical specialist, which needs no
+# beschikking. A PGB is always granted by the municipality.
+CARE_ROUTE_TEXT: Texts = {
+    "nl": (
+        "Hulp begint via het wijkteam of de gemeente, of met een verwijzing van de huisarts, "
+        "jeugdarts of medisch specialist; met zo'n verwijzing is geen besluit van de "
+        "gemeente nodig. Een pgb vraagt u altijd aan bij de gemeente."
+    ),
+    "en": (
+        "Help starts through the wijkteam or the municipality, or with a referral from a GP, "
+        "youth doctor (jeugdarts) or medical specialist; such a referral needs no decision "
+        "by the municipality. A PGB is always requested from the municipality."
     ),
 }
 CRISIS_GAP_TEXT: Texts = {
@@ -140,19 +169,43 @@ NO_CONTRACT_TEXT: Texts = {
         "suitable care is available (article 2.6 Jeugdwet)."
     ),
 }
-COSTS_MORE_TEXT: Texts = {
+# What a PGB pays of an alternative (`tariffs.PgbCost`), lid 4 onder a: the municipality
+# may refuse the part that costs more than the care in kind; it pays up to its PGB tariff.
+PGB_TARIFF_UNKNOWN_TEXT: Texts = {
     "nl": (
-        "Dit aanbod kost meer dan gecontracteerd aanbod in dezelfde eenheid. De gemeente mag "
-        "een pgb weigeren voor het deel dat duurder is dan de zorg in natura (artikel 8.1.1 "
-        "lid 4 Jeugdwet). Meestal betaalt zij dan tot haar eigen pgb-tarief; het verschil "
-        "betalen ouders zelf."
+        "De gemeente heeft in Plekwijzer nog geen pgb-tarief voor deze hulp opgegeven. Daarom "
+        "is niet te zeggen hoeveel een pgb van dit aanbod betaalt."
     ),
     "en": (
-        "This offer costs more than contracted care in the same unit. The municipality may "
-        "refuse a PGB for the part that costs more than the care in kind (article 8.1.1 "
-        "paragraph 4 Jeugdwet). It then usually pays up to its own PGB rate; parents pay the "
-        "difference themselves."
+        "The municipality has not yet entered a PGB rate for this help in Plekwijzer, so it "
+        "cannot be said how much of this offer a PGB pays."
     ),
+}
+PGB_TARIFF_FITS_TEXT: Texts = {
+    "nl": "Dit aanbod kost {price}: niet meer dan het pgb-tarief van de gemeente ({rate}).",
+    "en": "This offer costs {price}: no more than the municipality's PGB rate ({rate}).",
+}
+PGB_TARIFF_ABOVE_TEXT: Texts = {
+    "nl": (
+        "Dit aanbod kost {price}. Het pgb-tarief van de gemeente is {rate}. De gemeente mag "
+        "weigeren het deel te betalen dat duurder is dan de zorg in natura (artikel 8.1.1 "
+        "lid 4 onder a Jeugdwet). Het verschil, {difference}, betaalt u dan zelf, tenzij de "
+        "aanbieder zijn prijs verlaagt."
+    ),
+    "en": (
+        "This offer costs {price}. The municipality's PGB rate is {rate}. The municipality "
+        "may refuse to pay the part that costs more than the care in kind (article 8.1.1 "
+        "paragraph 4 under a Jeugdwet). You then pay the difference, {difference}, yourself, "
+        "unless the provider lowers its price."
+    ),
+}
+UNIT_WORDS: dict[str, Texts] = {
+    "hour": {"nl": "uur", "en": "hour"},
+    "day": {"nl": "dag", "en": "day"},
+    "week": {"nl": "week", "en": "week"},
+    "month": {"nl": "maand", "en": "month"},
+    "year": {"nl": "jaar", "en": "year"},
+    "session": {"nl": "sessie", "en": "session"},
 }
 NORM_SOURCE_TEXT: dict[str, Texts] = {
     "default": {
@@ -202,23 +255,96 @@ def norm_source_text(source: str, language: Language = "nl") -> str:
     return source
 
 
-def signal_text(kind: str, category: str, language: Language = "nl") -> str:
-    """The public wording of a signal of `kind` in `category` (a `rules.SignalKind`)."""
+def signal_text(
+    kind: str,
+    category: str,
+    language: Language = "nl",
+    swv_names: Sequence[str] = (),
+    leerjaren: Sequence[int] = (),
+) -> str:
+    """The public wording of a signal of `kind` in `category` (a `rules.SignalKind`);
+    `swv_names` names the samenwerkingsverband(en) of the municipality for a school route
+    (`directory.signals.reading.route_swvs`), `leerjaren` the groepen or leerjaren a school
+    shortage is in (`Signal.leerjaren`)."""
     if kind == "figures_unknown":
         return FIGURES_UNKNOWN_TEXT[language]
     if kind == "no_contract":
         return NO_CONTRACT_TEXT[language]
     policy = policy_for(category)
+    named = (
+        " " + NAMED_SWV_TEXT[language].format(names=_listed(list(swv_names), language))
+        if swv_names
+        else ""
+    )
     if kind == "care_gap":
-        return (CRISIS_GAP_TEXT if category == CRISIS_CATEGORY else CARE_GAP_TEXT)[language]
+        if category == CRISIS_CATEGORY:
+            return CRISIS_GAP_TEXT[language]
+        return f"{CARE_GAP_TEXT[language]} {CARE_ROUTE_TEXT[language]}"
     if kind == "education_gap":
         if not is_school_category(category):  # OPDC: a school place beside school
-            route = OPDC_TEXT
+            route = OPDC_TEXT[language] + named
         elif category.startswith(("education:cluster-1:", "education:cluster-2:")):
-            route = INSTITUTION_ROUTE_TEXT
+            route = INSTITUTION_ROUTE_TEXT[language]
         else:
-            route = SWV_ROUTE_TEXT
-        return f"{EDUCATION_GAP_TEXT[language]} {route[language]}"
+            route = SWV_ROUTE_TEXT[language] + named
+        gap = EDUCATION_GAP_TEXT[language].format(
+            where=_in_leerjaren(category, leerjaren, language)
+        )
+        return f"{gap} {route}"
+    parts = [PGB_ROUTE_TEXT[language]]
     if policy.pgb == "care_part":
-        return f"{PGB_ROUTE_TEXT[language]} {CARE_PART_TEXT[language]}"
-    return PGB_ROUTE_TEXT[language]
+        parts.append(CARE_PART_TEXT[language])
+    parts.append(CARE_ROUTE_TEXT[language])
+    return " ".join(parts)
+
+
+def _in_leerjaren(category: str, leerjaren: Sequence[int], language: Language) -> str:
+    """For example " in groep 3" or " in leerjaar 3, 4 en 5"; empty for the whole category."""
+    if not leerjaren:
+        return ""
+    word = (LEERJAAR_WORDS if category.endswith(":vso") else GROEP_WORDS)[language]
+    return f" in {word} {_listed([str(number) for number in sorted(leerjaren)], language)}"
+
+
+def _listed(items: list[str], language: Language) -> str:
+    """ "A", "A en B", "A, B en C"."""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {AND_WORDS[language]} {items[-1]}"
+
+
+def money(cents: int, language: Language = "nl") -> str:
+    """An amount in euros as people write it: "€ 1.234,50" in Dutch, "€1,234.50" in
+    English."""
+    if language == "en":
+        return f"€{cents / 100:,.2f}"
+    return "€ " + f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def pgb_cost_text(
+    tariff_cents: int | None,
+    tariff_unit: str | None,
+    pgb_tariff: Mapping[str, Any] | None,
+    language: Language = "nl",
+) -> str | None:
+    """What a PGB at the municipality's tariff (`Signal.pgb_tariff`) pays of an
+    alternative's tariff, in words; None when the alternative names no tariff."""
+    if pgb_tariff is None:
+        return PGB_TARIFF_UNKNOWN_TEXT[language]
+    rate = PgbTariff(pgb_tariff["cents"], pgb_tariff["unit"], pgb_tariff["source"])
+    cost = pgb_cost(tariff_cents, tariff_unit, rate)
+    if tariff_cents is None or tariff_unit is None or cost.parents_pay_cents is None:
+        return None  # no tariff, or one in another unit: nothing can be compared
+
+    unit = normal_unit(tariff_unit) or ""
+    unit_words = UNIT_WORDS[unit][language] if unit in UNIT_WORDS else unit
+
+    def per_unit(cents: int) -> str:
+        return f"{money(cents, language)} per {unit_words}"
+
+    template = PGB_TARIFF_ABOVE_TEXT if cost.above_pgb_tariff else PGB_TARIFF_FITS_TEXT
+    return template[language].format(
+        price=per_unit(tariff_cents),
+        rate=per_unit(rate.cents),
+        difference=per_unit(cost.parents_pay_cents),
+    )

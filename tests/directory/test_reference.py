@@ -108,8 +108,17 @@ def test_a_file_without_a_code_column_is_refused(session: Session, tmp_path: Pat
         ("code,name\nGM0014,Groningen\nGM0014,Groningen\n", "line 3: code"),
         ("code,name,lat,lon\nGM0014,Groningen,nan,6.5\n", "line 2: lat"),
         ("code,name,successor_code\nGM0014,Groningen,GM9999\n", "GM0014"),
+        ("code,name\n\u0660\u0660\u0661\u0664,Groningen\n", "line 2: code"),
+        ("code,name,province_code\nGM0014,Groningen,\u00b2\u00b2\n", "line 2: province_code"),
     ],
-    ids=["unknown region", "duplicate", "not a number", "unknown successor"],
+    ids=[
+        "unknown region",
+        "duplicate",
+        "not a number",
+        "unknown successor",
+        "arabic-indic digits",
+        "superscript digits",
+    ],
 )
 def test_suspicious_files_are_refused_whole(
     session: Session, tmp_path: Path, content: str, problem: str

@@ -25,6 +25,7 @@ HEADER = (
     "offer_id,status,open_places,waiting_list_size,bridging_count,intake_wait_weeks,"
     "treatment_wait_weeks,measure,measured_at,valid_until,location_id,leerjaar"
 )
+WHOLE_NUMBER = "must be a whole number in the digits 0-9, e.g. 3 (in JSON without quotes)"
 
 
 def row(offer_id: int, measured_at: datetime, **fields: Any) -> dict[str, Any]:
@@ -154,21 +155,14 @@ def test_one_bad_row_refuses_the_whole_upload_with_row_and_column_errors(
     problem = assert_problem(response, 422)
     assert problem["detail"] == "4 of 8 rows are not valid; nothing was applied"
     assert params(problem) == [
-        (
-            "row 3: intake_wait_weeks",
-            "Input should be a valid integer, unable to parse string as an integer",
-        ),
+        ("row 3: intake_wait_weeks", WHOLE_NUMBER),
         ("row 5: bridging_count", "cannot exceed waiting_list_size"),
         ("row 5: leerjaar", "is not a leerjaar of this offer"),
         ("row 6: status", "Input should be 'open', 'waitlist', 'closed' or 'assessment_required'"),
-        ("row 6: measured_at", "Input should have timezone info"),
+        ("row 6: measured_at", 'needs a time zone, e.g. "2026-03-01T09:00:00+01:00"'),
         ("row 7", "has more cells than the header has columns"),
     ]
-    assert problem["errors"][0] == {
-        "row": 3,
-        "column": "intake_wait_weeks",
-        "reason": "Input should be a valid integer, unable to parse string as an integer",
-    }
+    assert problem["errors"][0] == {"row": 3, "column": "intake_wait_weeks", "reason": WHOLE_NUMBER}
     assert problem["errors"][-1] == {
         "row": 7,
         "column": None,
@@ -191,7 +185,7 @@ def test_json_rows_are_numbered_from_one_and_name_their_field(
     assert params(problem) == [
         ("row 2: open_places", "Input should be greater than or equal to 0"),
         ("row 2: colour", "Extra inputs are not permitted"),
-        ("row 3", "Input should be a valid dictionary or instance of BulkReport"),
+        ("row 3", 'must be an object in curly brackets, e.g. {"status": "open"}'),
         ("row 4: measured_at", "lies in the future"),
         ("row 4: valid_until", "must be after measured_at"),
     ]

@@ -56,6 +56,8 @@ def make_document(offer_id: int, **fields: Any) -> SearchDocument:
         "max_age": 18,
         "accepts_pgb": False,
         "contracted_by": ("GM0599",),
+        "leerjaren": (),
+        "leerjaar_figures": (),
         "status": AvailabilityStatus.WAITLIST.value,
         "open_places": 0,
         "total_wait_weeks": 10,

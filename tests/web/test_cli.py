@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +140,7 @@ def test_the_demo_opens_signals_and_a_second_evaluation_changes_nothing(database
     runner = CliRunner()
     loaded = runner.invoke(main, ["demo"])
     assert loaded.exit_code == 0, loaded.output
+    assert re.search(r"\b[1-9][0-9]* signals open now", loaded.output)
     engine = make_engine(database)
     with engine.connect() as connection:
         kinds = sorted(connection.scalars(select(Signal.kind).where(Signal.state == "open")))
@@ -207,3 +209,29 @@ def test_serve_repairs_a_search_index_that_lags_the_catalogue_before_it_listens(
     found = index.search(SearchQuery(q="synthetisch", per_page=1), datetime.now(UTC))
     engine.dispose()
     assert found.total == 30
+
+
+def test_a_municipality_sets_a_pgb_tariff_in_euros_and_can_remove_it(database: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    where = ["--municipality", "gm0599", "--category", "ijw:45"]
+
+    typo = runner.invoke(main, ["pgb-tariffs", "set", *where, "--euros", "75,5o", "--per", "hour"])
+    assert typo.exit_code == 2
+    assert "an amount like 75,50" in typo.output
+    crisis_care = ["--jeugdregio", "JZ31", "--category", "ijw:46", "--euros", "80"]
+    crisis = runner.invoke(main, ["pgb-tariffs", "set", *crisis_care, "--per", "hour"])
+    assert crisis.exit_code == 2
+    assert "a PGB cannot pay for this category" in crisis.output
+
+    made = runner.invoke(main, ["pgb-tariffs", "set", *where, "--euros", "75,5", "--per", "hour"])
+    assert made.exit_code == 0, made.output
+    assert "€ 75,50 per hour" in made.output
+    listed = runner.invoke(main, ["pgb-tariffs", "list"])
+    assert "GM0599\tijw:45\t€ 75,50 per hour" in listed.output
+
+    assert runner.invoke(main, ["pgb-tariffs", "remove", *where]).exit_code == 0
+    assert "No PGB tariffs are set." in runner.invoke(main, ["pgb-tariffs", "list"]).output
+    again = runner.invoke(main, ["pgb-tariffs", "remove", *where])
+    assert again.exit_code == 2
+    assert "does not exist" in again.output

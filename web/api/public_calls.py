@@ -30,16 +30,32 @@ SEARCH_PARAMS = (
         {"type": "array", "items": {"type": "integer", "minimum": 40, "maximum": 55}},
         "Repeatable.",
     ),
-    QueryParam("age", {"type": "integer", "minimum": 0, "maximum": 30}, "The child's age."),
+    QueryParam(
+        "age",
+        {"type": "integer", "minimum": 0, "maximum": 30},
+        "The child's age: within the offer's age range (not mapped to a groep or leerjaar).",
+    ),
+    QueryParam(
+        "leerjaar",
+        {"type": "integer", "minimum": 1, "maximum": 8},
+        "Groep 1-8 (SO, SBO) or leerjaar 1-6 (VSO). Only offers that take children in it "
+        "(the leerjaren they list; a school place that lists none takes all of its type; "
+        "care and day programmes that list none are left out), each with that leerjaar's "
+        "own figure: status, places, wait, and so has_places, max_wait_weeks, the status "
+        "facet and the wait and updated sorts.",
+        "3",
+    ),
     QueryParam("municipality", MUNICIPALITY_CODE, "Has a location in this municipality."),
     QueryParam("contracted_by", MUNICIPALITY_CODE, "Zorg in natura for this municipality."),
     QueryParam(
         "max_wait_weeks",
         {"type": "integer", "minimum": 0},
-        "Known, current total wait at most this.",
+        "Known, current total wait at most this (without leerjaar: of any leerjaar).",
     ),
     QueryParam(
-        "has_places", {"type": "boolean"}, "Open now with free places (current figures only)."
+        "has_places",
+        {"type": "boolean"},
+        "Open now with free places (current figures only; without leerjaar: in any leerjaar).",
     ),
     QueryParam("accepts_pgb", {"type": "boolean"}, "Accepts a personal budget."),
     QueryParam("near", {"type": "string"}, "Postcode, place name or lat,lon.", "Rotterdam"),
@@ -66,7 +82,9 @@ PUBLIC_OPERATIONS = [
         "Aanbod zoeken",
         "Search offers",
         "Openbaar. Filters gelden samen (EN); verouderde cijfers tellen als onbekend.",
-        "Public. Filters combine (AND); stale figures count as unknown.",
+        "Public. Filters combine (AND); stale figures count as unknown. Where an offer's "
+        "figures differ per leerjaar, an item without `leerjaar` asked shows the best of them "
+        "and lists each in `by_leerjaar`.",
         response=SearchAnswer,
         errors=(422,),
         auth="public",

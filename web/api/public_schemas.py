@@ -10,6 +10,18 @@ from pydantic import BaseModel, Field
 from directory.enums import OfferKind
 
 
+class LeerjaarFigureOut(BaseModel):
+    """One groep's or leerjaar's own figure, judged now."""
+
+    leerjaar: int | None = Field(
+        description="Groep (SO, SBO) or leerjaar (VSO); null for the offer's other leerjaren."
+    )
+    status: str = Field(description="As the item's status; unknown when stale or missing.")
+    open_places: int | None
+    total_wait_weeks: int | None
+    stale: bool
+
+
 class OfferHit(BaseModel):
     """One offer in a search result, with its headline figure."""
 
@@ -20,16 +32,26 @@ class OfferHit(BaseModel):
     municipality: str | None = Field(description="CBS code of the offer's main location.")
     status: str = Field(
         description="open, waitlist, closed, assessment_required, or unknown when the "
-        "figure is past its valid_until or missing."
+        "figure is past its valid_until or missing. With `leerjaar`: that leerjaar's; "
+        "without, the best of the offer's leerjaren (see by_leerjaar)."
     )
     open_places: int | None = Field(description="Null when unknown.")
     total_wait_weeks: int | None = Field(
-        description="Intake + treatment wait; null when unknown or stale."
+        description="Intake + treatment wait; null when unknown or stale. Without `leerjaar`, "
+        "the shortest of the offer's leerjaren (see by_leerjaar)."
     )
     measured_at: datetime | None
     stale: bool = Field(description="True when the figure is past its valid_until.")
     distance_km: float | None = Field(
         default=None, description="Only with `near`: to the main location, 0.1 km."
+    )
+    varies_by_leerjaar: bool = Field(
+        description="True when asked without `leerjaar` and the offer's leerjaren differ "
+        "(status, wait, places, or one is unknown): then status and wait are the best of "
+        "them, not every leerjaar's; show by_leerjaar."
+    )
+    by_leerjaar: list[LeerjaarFigureOut] = Field(
+        description="When varies_by_leerjaar: each groep's or leerjaar's own figure."
     )
 
 

@@ -63,8 +63,9 @@ class NormOut(BaseModel):
 
 
 class EvidenceOut(BaseModel):
-    """One contracted offer (for education: a school place within reach) and why it can
-    or cannot start within the norm. A stale figure never counts as available."""
+    """One offer of the municipality's own supply (contracted care; for education, a school
+    that serves the municipality) and why it can or cannot start within the norm. A stale
+    figure never counts as available."""
 
     offer_id: int
     name: str | None = Field(description="Null when the offer was deleted since.")
@@ -78,25 +79,54 @@ class EvidenceOut(BaseModel):
         description="no_figure, stale, closed, open_places, wait_unknown, within_norm or over_norm."
     )
     reason: str
+    leerjaar: int | None = Field(
+        default=None,
+        description="For a school shortage per leerjaar: the leerjaar (groep) this figure is for.",
+    )
 
 
 class AlternativeOut(BaseModel):
-    """A non-contracted offer that accepts a PGB, has a fresh figure and can start within
-    the norm, near the municipality. The municipality may refuse a PGB that costs more."""
+    """A non-contracted offer near the municipality that accepts a PGB, has a fresh figure
+    and can start within the norm, with its headline figure as every page shows it, and
+    what a PGB at the municipality's PGB tariff would pay of its tariff (Jeugdwet art.
+    8.1.1 lid 4 onder a: the municipality may refuse the part that costs more than the
+    care in kind)."""
 
     offer_id: int
     name: str | None
-    wait_weeks: int = Field(description="0 with open places, else the total wait.")
-    total_wait_weeks: int | None
+    status: str = Field(description="open, assessment_required or waitlist.")
     open_places: int | None
+    total_wait_weeks: int | None = Field(description="As published: intake + treatment.")
     distance_km: float = Field(description="From the municipality's centre, 0.1 km.")
     tariff_cents: int | None
     tariff_unit: str | None
-    contracted_tariff_cents: int | None = Field(
-        description="The cheapest contracted tariff in the same unit."
+    pgb_tariff_cents: int | None = Field(
+        description="The municipality's PGB tariff in the same unit; null when it set none "
+        "or the units differ."
     )
-    tariff_difference_cents: int | None
-    costs_more: bool | None = Field(description="Null when the tariffs cannot be compared.")
+    pgb_pays_cents: int | None = Field(description="At most: the lower of the two tariffs.")
+    parents_pay_cents: int | None = Field(
+        description="The part above the PGB tariff, which the municipality may refuse to pay."
+    )
+    above_pgb_tariff: bool | None = Field(description="Null when nothing can be compared.")
+    pgb_text: dict[Literal["nl", "en"], str] | None = Field(
+        description="What a PGB pays of this offer, in words; null when it names no tariff."
+    )
+
+
+class PgbTariffOut(BaseModel):
+    """The PGB tariff of the municipality (or its jeugdregio) for the category."""
+
+    cents: int
+    unit: str
+    source: str = Field(description='"municipality:GM0599" or "jeugdregio:JZ31".')
+
+
+class SwvOut(BaseModel):
+    """A samenwerkingsverband passend onderwijs covering the municipality."""
+
+    code: str = Field(examples=["VO-28-12"])
+    name: str
 
 
 class TransitionOut(BaseModel):
@@ -120,6 +150,17 @@ class SignalDetail(SignalItem):
         description="The best ones by wait, then distance (at most 25)."
     )
     alternatives_total: int
+    leerjaren: list[int] = Field(
+        description="For a school shortage published per leerjaar (groep): the leerjaren "
+        "without a place within the norm; empty when the category as a whole is short."
+    )
+    pgb_tariff: PgbTariffOut | None = Field(
+        description="For a PGB route: the municipality's PGB tariff; null when it set none."
+    )
+    samenwerkingsverbanden: list[SwvOut] = Field(
+        description="For a school route (not clusters 1 and 2): the samenwerkingsverband(en) "
+        "covering the municipality, primary for SO and SBO, secondary for VSO and OPDC."
+    )
     text: dict[Literal["nl", "en"], str] = Field(
         description="What the signal means. The PGB route *may* apply; it is not a promise."
     )

@@ -13,9 +13,9 @@ from starlette.routing import Route
 from directory.errors import InvalidDataError, InvalidParam
 from directory.signals.inputs import is_category
 from directory.signals.models import Signal
+from directory.signals.reading import SignalFilter, SignalView, list_signals, load_signal
 from directory.signals.rules import GAP_KINDS, TASK_KINDS
-from directory.signals.service import SignalFilter, SignalView, list_signals, load_signal
-from directory.signals.wording import norm_source_text, signal_text
+from directory.signals.wording import norm_source_text, pgb_cost_text, signal_text
 from search.params import MUNICIPALITY
 from web.api.operations import Operation, QueryParam
 from web.api.public import CACHE
@@ -84,17 +84,41 @@ def detail_json(view: SignalView) -> dict[str, Any]:
             },
             "evidence": [{**item, "name": names.get(item["offer_id"])} for item in signal.evidence],
             "alternatives": [
-                {**item, "name": names.get(item["offer_id"])} for item in signal.alternatives
+                {
+                    **item,
+                    "name": names.get(item["offer_id"]),
+                    "pgb_text": _pgb_words(item, signal.pgb_tariff),
+                }
+                for item in signal.alternatives
             ],
             "alternatives_total": signal.alternatives_total,
+            "leerjaren": signal.leerjaren,
+            "pgb_tariff": signal.pgb_tariff,
+            "samenwerkingsverbanden": [{"code": code, "name": name} for code, name in view.swvs],
             "text": {
-                language: signal_text(signal.kind, signal.category, language)
+                language: signal_text(
+                    signal.kind,
+                    signal.category,
+                    language,
+                    [name for _, name in view.swvs],
+                    signal.leerjaren,
+                )
                 for language in ("nl", "en")
             },
             "transitions": [{"state": t.state, "at": t.at} for t in view.transitions],
             "updated_at": signal.updated_at,
         }
     ).model_dump(mode="json")
+
+
+def _pgb_words(alternative: dict[str, Any], pgb_tariff: Any) -> dict[str, str] | None:
+    words = {
+        language: pgb_cost_text(
+            alternative["tariff_cents"], alternative["tariff_unit"], pgb_tariff, language
+        )
+        for language in ("nl", "en")
+    }
+    return {language: text for language, text in words.items() if text is not None} or None
 
 
 async def search_signals(request: Request) -> Response:

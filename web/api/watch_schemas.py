@@ -19,9 +19,10 @@ EventName = Literal["place_opened", "wait_within_norm", "pgb_route"]
 
 class WatchSearch(BaseModel):
     """The search of a watch: the filters of `GET /api/v1/offers`, checked by the same
-    rules (sort and paging are left out: a watch looks at the shortest waits first)."""
+    rules (sort and paging are left out: a watch looks at the shortest waits first).
+    Types are strict, as in the provider API: `9`, not `"9"` or `true`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     q: str | None = Field(
         default=None,
@@ -70,7 +71,7 @@ class WatchIn(BaseModel):
     system: no name, BSN, e-mail address, phone number or date of birth (all but names are
     refused; names cannot be detected, so they must not be used)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     case_reference: str = Field(
         min_length=1,

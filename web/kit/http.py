@@ -21,7 +21,13 @@ from starlette.responses import JSONResponse
 from directory.config import Settings
 from directory.db import unit_of_work
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
-from providers.schemas import MAX_ID
+from providers.strict_input import (
+    DUPLICATE_REASON,
+    MAX_ID,
+    DuplicateKeysError,
+    field_reason,
+    load_json,
+)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -105,12 +111,18 @@ def _too_large(max_bytes: int) -> DirectoryError:
 
 def parse_model(model: type[M], data: bytes | dict[str, Any]) -> M:
     """Validate with pydantic, then the model's `cross_field_problems()` if it has them;
-    every bad field becomes an `invalid_params` entry (422)."""
+    every bad field becomes an `invalid_params` entry (422).
+
+    Bytes are a request body: JSON, with no field named twice in one object, validated as
+    JSON, so a strict model takes ISO dates and enum values but no `"3"` for a number. A
+    dict holds values already typed (a stored offer with a PATCH applied, as Python objects):
+    it is validated in Python mode without strictness, but with every other rule."""
     try:
         if isinstance(data, bytes):
+            _refuse_repeated_fields(data)
             result = model.model_validate_json(data)
         else:
-            result = model.model_validate(data)
+            result = model.model_validate(data, strict=False)
     except ValidationError as error:
         raise InvalidDataError("the request body is not valid", invalid_params(error)) from None
     check = getattr(result, "cross_field_problems", None)
@@ -118,6 +130,18 @@ def parse_model(model: type[M], data: bytes | dict[str, Any]) -> M:
     if problems:
         raise InvalidDataError("the request body is not valid", problems)
     return result
+
+
+def _refuse_repeated_fields(body: bytes) -> None:
+    """422 naming each field that a JSON object of `body` names twice. Other faults of the
+    JSON are left to pydantic, which says where they are."""
+    try:
+        load_json(body)
+    except DuplicateKeysError as error:
+        params = [InvalidParam(_dotted(path), DUPLICATE_REASON) for path in error.paths]
+        raise InvalidDataError("the request body is not valid", params) from None
+    except ValueError:
+        pass
 
 
 def parse_patch(patch: type[BaseModel], model: type[M], current: dict[str, Any], data: bytes) -> M:
@@ -128,11 +152,14 @@ def parse_patch(patch: type[BaseModel], model: type[M], current: dict[str, Any],
 
 
 def invalid_params(error: ValidationError) -> list[InvalidParam]:
-    params = []
-    for item in error.errors(include_url=False):
-        name = ".".join(str(part) for part in item["loc"]) or "body"
-        params.append(InvalidParam(name, item["msg"]))
-    return params
+    return [
+        InvalidParam(_dotted(item["loc"]), field_reason(item))
+        for item in error.errors(include_url=False)
+    ]
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in path) or "body"
 
 
 async def json_body(request: Request) -> bytes:

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from directory.signals.wording import Language, norm_source_text, signal_text
+from directory.signals.wording import Language, norm_source_text, pgb_cost_text, signal_text
 from web.pages import views
 from web.pages.assets import StyleSheet
 from web.pages.i18n import COOKIE, LANGUAGES, N_, language_of, translations
@@ -41,7 +41,12 @@ def environment(lang: str) -> Environment:
         wait_words=lambda weeks: views.wait_words(weeks, t),
         day_words=lambda moment: views.day_words(moment, lang),
         number_words=lambda value: views.number_words(value, lang),
-        signal_words=lambda kind, category: signal_text(kind, category, wording_language),
+        signal_words=lambda kind, category, swvs=(), leerjaren=(): signal_text(
+            kind, category, wording_language, swvs, leerjaren
+        ),
+        pgb_words=lambda alternative, pgb_tariff: pgb_cost_text(
+            alternative["tariff_cents"], alternative["tariff_unit"], pgb_tariff, wording_language
+        ),
         norm_words=lambda source: norm_source_text(source, wording_language),
         KIND_LABELS=views.KIND_LABELS,
         STATUS_LABELS=views.STATUS_LABELS,
@@ -54,6 +59,8 @@ def environment(lang: str) -> Environment:
         TLV_LABELS=views.TLV_LABELS,
         SORT_LABELS=views.SORT_LABELS,
     )
+    # Numbers as the page's language writes them: "12,5" and "12" in Dutch, never "12.0".
+    env.filters["number"] = lambda value: views.number_words(value, lang)
     return env
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,7 @@ KIND_LABELS = {
 STATUS_LABELS = {
     "open": N_("Plaats vrij"),
     "waitlist": N_("Wachtlijst"),
-    "closed": N_("Geen aanmeldingen"),
+    "closed": N_("Aanmelden kan nu niet"),
     "assessment_required": N_("Eerst een onderzoek nodig"),
     "unknown": N_("Onbekend"),
 }
@@ -52,13 +54,18 @@ DAY_PROGRAMME_LABELS = {
     "bso_plus": N_("BSO+ (buitenschoolse opvang met extra hulp)"),
     "overbruggingszorg": N_("Overbruggingszorg (hulp tijdens het wachten)"),
     "behandel_onderwijsgroep": N_("Behandel- en onderwijsgroep"),
-    "opdc": N_("OPDC (tijdelijke plek naast school)"),
+    "opdc": N_("OPDC (tijdelijke schoolplek in het voortgezet onderwijs)"),
 }
 # What each special-education cluster is for, in a parent's words (DOMAIN.md).
 CLUSTER_LABELS = {
     1: N_("blind of slechtziend"),
-    2: N_("doof, slechthorend, taalontwikkelingsstoornis (TOS) of autisme met een taalvraag"),
-    3: N_("zeer moeilijk lerend, lichamelijke of verstandelijke beperking, langdurig ziek"),
+    2: N_(
+        "doof, slechthorend, taalontwikkelingsstoornis (TOS), of autisme met problemen in taal "
+        "en communicatie"
+    ),
+    3: N_(
+        "zeer moeilijk lerend, lichamelijke of verstandelijke beperking, langdurig lichamelijk ziek"
+    ),
     4: N_("ernstige gedragsproblemen of een psychiatrische stoornis"),
 }
 EXIT_PROFILE_LABELS = {
@@ -122,6 +129,122 @@ def wait_words(weeks: int | None, t: NullTranslations) -> str:
     return t.ngettext("ongeveer %(n)d maand", "ongeveer %(n)d maanden", months) % {"n": months}
 
 
+# Primary-age schools (SO, SBO) count in groepen, secondary ones (VSO) in leerjaren; an
+# offer of another kind that lists leerjaren is said in leerjaren.
+GROEP_SCHOOL_TYPES = {"so", "sbo"}
+LEERJAAR_LABELS = {
+    # (groep?, how many): the words for one, two or a run of groepen or leerjaren.
+    (True, 1): N_("groep %(first)s"),
+    (True, 2): N_("groep %(first)s en %(last)s"),
+    (True, 3): N_("groep %(first)s tot en met %(last)s"),
+    (False, 1): N_("leerjaar %(first)s"),
+    (False, 2): N_("leerjaar %(first)s en %(last)s"),
+    (False, 3): N_("leerjaar %(first)s tot en met %(last)s"),
+}
+OTHER_LEERJAREN = {True: N_("de andere groepen"), False: N_("de andere leerjaren")}
+VARIES_LABELS = {True: N_("Verschilt per groep"), False: N_("Verschilt per leerjaar")}
+
+
+def says_groep(school_type: str | None) -> bool:
+    """Whether an offer counts in groepen (SO, SBO) rather than leerjaren (VSO, others)."""
+    return school_type in GROEP_SCHOOL_TYPES
+
+
+def leerjaar_words(
+    first: int | None, school_type: str | None, t: NullTranslations, last: int | None = None
+) -> str:
+    """ "groep 3", "groep 1 en 2", "leerjaar 3 tot en met 6", or (None) "de andere
+    groepen": the words for one groep or leerjaar, or a run of them, of this school type."""
+    groep = says_groep(school_type)
+    if first is None:
+        return t.gettext(OTHER_LEERJAREN[groep])
+    last = first if last is None else last
+    size = min(last - first + 1, 3)
+    return t.gettext(LEERJAAR_LABELS[(groep, size)]) % {"first": first, "last": last}
+
+
+class LeerjaarFigureShown(Protocol):
+    """One leerjaar's figure as judged for showing (`search.query.LeerjaarHit`)."""
+
+    @property
+    def leerjaar(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def open_places(self) -> int | None: ...
+    @property
+    def total_wait_weeks(self) -> int | None: ...
+    @property
+    def stale(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedLeerjaar:
+    """A leerjaar's figure judged for showing, where no search hit holds it (the offer
+    page); `leerjaar` None stands for the offer's other leerjaren."""
+
+    leerjaar: int | None
+    status: str
+    open_places: int | None
+    total_wait_weeks: int | None
+    stale: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LeerjaarLine:
+    """One line of a breakdown: which groepen or leerjaren, and what holds for them."""
+
+    label: str  # "groep 1 en 2"
+    status: str  # a status key of STATUS_LABELS
+    wait: str  # the wait in words, or "" when there is none to say
+
+
+@dataclass(frozen=True, slots=True)
+class LeerjaarBreakdown:
+    """What a card or an offer page says of an offer whose leerjaren differ: that it
+    varies, the longest known wait, and each run of leerjaren alike."""
+
+    label: str  # "Verschilt per groep"
+    longest: int | None  # the longest known wait in weeks
+    lines: list[LeerjaarLine]
+
+
+def leerjaar_breakdown(
+    figures: Sequence[LeerjaarFigureShown], school_type: str | None, t: NullTranslations
+) -> LeerjaarBreakdown | None:
+    """The breakdown of `figures` (each leerjaar's, judged), runs of neighbouring leerjaren
+    that say the same put together; None when there is nothing to break down. A wait of 0
+    is not said: the status says it, and "geen wachttijd" must never read as the offer's."""
+    if not figures:
+        return None
+    runs: list[tuple[LeerjaarFigureShown, int | None]] = []
+    for figure in figures:
+        if runs:
+            start, last = runs[-1]
+            alike = _said(start) == _said(figure)
+            if alike and last is not None and figure.leerjaar == last + 1:
+                runs[-1] = (start, figure.leerjaar)
+                continue
+        runs.append((figure, figure.leerjaar))
+    waits = [figure.total_wait_weeks for figure in figures if figure.total_wait_weeks is not None]
+    return LeerjaarBreakdown(
+        label=t.gettext(VARIES_LABELS[says_groep(school_type)]),
+        longest=max(waits) if waits else None,
+        lines=[
+            LeerjaarLine(
+                label=leerjaar_words(start.leerjaar, school_type, t, last),
+                status=start.status,
+                wait=wait_words(start.total_wait_weeks, t) if start.total_wait_weeks else "",
+            )
+            for start, last in runs
+        ],
+    )
+
+
+def _said(figure: LeerjaarFigureShown) -> tuple[object, ...]:
+    return (figure.status, figure.total_wait_weeks, bool(figure.open_places), figure.stale)
+
+
 def day_words(moment: date | None, lang: str) -> str:
     """A day as words in the page's language ("2 maart 2026"), the day it is in the
     Netherlands at that moment; empty when missing."""
@@ -131,8 +254,9 @@ def day_words(moment: date | None, lang: str) -> str:
     return format_date(day, format="long", locale=lang)
 
 
-def number_words(value: float, lang: str) -> str:
-    """A number with the page language's decimal sign ("1,2" in Dutch)."""
+def number_words(value: float | Decimal, lang: str) -> str:
+    """A number with the page language's decimal sign ("12,5" in Dutch), and a whole
+    number without decimals ("12", also for a stored 12.0)."""
     return format_decimal(value, locale=lang)
 
 

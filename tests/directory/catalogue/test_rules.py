@@ -12,13 +12,15 @@ from directory.catalogue.rules import (
     category_key,
     headline,
     is_fresh,
+    leerjaar_headline,
     netto_waiting_list,
     resolve_norm,
     supersedes,
+    taught_leerjaren,
     total_wait_weeks,
 )
 from directory.config import Settings
-from directory.enums import AvailabilityStatus, OfferKind
+from directory.enums import AvailabilityStatus, OfferKind, SchoolType
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 DEFAULT = Norm(4, 10, "default")
@@ -213,3 +215,116 @@ def test_when_every_part_is_stale_the_newest_stands_and_shows_as_stale() -> None
     assert result.total_wait_weeks == 20
     assert not is_fresh(result.valid_until, NOW)
     assert headline([], NOW) is None
+
+
+# --- per leerjaar (the Rotterdam report: waits per school *and leerjaar*) ---------------
+
+OPEN, WAITLIST = AvailabilityStatus.OPEN, AvailabilityStatus.WAITLIST
+LJ1_OPEN = scoped("leerjaar:1", OPEN, 2, 0)
+LJ3_LONG = scoped("leerjaar:3", WAITLIST, 0, 80)
+# (what the row shows, figures, leerjaren taught or None, leerjaar asked or None,
+#  expected (status, open places, total wait) or None, leerjaren in `by_leerjaar`)
+LEERJAAR_CASES: list[
+    tuple[
+        str,
+        list[ScopedFigures],
+        tuple[int, ...] | None,
+        int | None,
+        tuple[AvailabilityStatus, int | None, int | None] | None,
+        list[int | None],
+    ]
+] = [
+    # Without a leerjaar: the best part, and every leerjaar's own figure when they differ.
+    ("one open, one long: best part, varies", [LJ1_OPEN, LJ3_LONG], (1, 3), None,
+     (OPEN, 2, 0), [1, 3]),
+    ("a taught leerjaar without any figure is unknown: it varies too", [LJ1_OPEN], (1, 2),
+     None, (OPEN, 2, 0), [1, 2]),
+    ("the same figure for each leerjaar: no breakdown",
+     [scoped("leerjaar:1", WAITLIST, 0, 20), scoped("leerjaar:2", WAITLIST, 0, 20)], (1, 2),
+     None, (WAITLIST, 0, 20), []),
+    ("offer-wide figure for the leerjaren without their own; its places counted once",
+     [scoped("offer", OPEN, 3, 58), scoped("leerjaar:1", WAITLIST, 0, 62)], (1, 2, 3), None,
+     (OPEN, 3, 58), [1, 2, 3]),
+    ("a stale leerjaar is left out of the best, but shows as unknown",
+     [LJ1_OPEN, scoped("leerjaar:3", WAITLIST, 0, 10, days_valid=-1)], (1, 3), None,
+     (OPEN, 2, 0), [1, 3]),
+    ("taught leerjaren unknown (signals): own figures, then the others",
+     [scoped("offer", OPEN, 1, 0), LJ3_LONG], None, None, (OPEN, 1, 0), [3, None]),
+    ("no leerjaar figure at all: the offer-wide figure, no breakdown",
+     [scoped("offer", WAITLIST, 0, 30), scoped("location:1", OPEN, 2, 0)], (1, 2), None,
+     (WAITLIST, 0, 30), []),
+    # With a leerjaar: that leerjaar's figure only.
+    ("leerjaar 3 asked: its own long wait", [LJ1_OPEN, LJ3_LONG], (1, 3), 3,
+     (WAITLIST, 0, 80), []),
+    ("leerjaar 1 asked: open", [LJ1_OPEN, LJ3_LONG], (1, 3), 1, (OPEN, 2, 0), []),
+    ("its own figure beats locations and the offer",
+     [scoped("offer", OPEN, 5, 0), scoped("location:7/leerjaar:3", OPEN, 1, 0), LJ3_LONG],
+     (3,), 3, (WAITLIST, 0, 80), []),
+    ("its location figures combined",
+     [scoped("offer", OPEN, 5, 0), scoped("location:7/leerjaar:3", WAITLIST, 0, 40),
+      scoped("location:8/leerjaar:3", WAITLIST, 0, 30)], (3,), 3, (WAITLIST, 0, 30), []),
+    ("no figure of its own: the offer-wide one", [scoped("offer", WAITLIST, 0, 12), LJ3_LONG],
+     (1, 3), 1, (WAITLIST, 0, 12), []),
+    ("not taught: no figure", [scoped("offer", OPEN, 2, 0)], (1, 2), 5, None, []),
+    ("taught leerjaren unknown: the offer-wide figure stands", [scoped("offer", OPEN, 2, 0)],
+     None, 5, (OPEN, 2, 0), []),
+    ("nothing published for it", [LJ3_LONG], (1, 3), 1, None, []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("figures", "leerjaren", "leerjaar", "expected", "breakdown"),
+    [case[1:] for case in LEERJAAR_CASES],
+    ids=[case[0] for case in LEERJAAR_CASES],
+)
+def test_headline_per_leerjaar(
+    figures: list[ScopedFigures],
+    leerjaren: tuple[int, ...] | None,
+    leerjaar: int | None,
+    expected: tuple[AvailabilityStatus, int | None, int | None] | None,
+    breakdown: list[int | None],
+) -> None:
+    result = headline(figures, NOW, leerjaar=leerjaar, leerjaren=leerjaren)
+    shown = None if result is None else (result.status, result.open_places, result.total_wait_weeks)
+    assert shown == expected
+    assert [entry.leerjaar for entry in (result.by_leerjaar if result else ())] == breakdown
+    assert (result is not None and result.varies_by_leerjaar) is bool(breakdown)
+
+
+def test_a_long_wait_in_one_leerjaar_is_never_hidden_behind_another_that_is_open() -> None:
+    result = headline([LJ1_OPEN, LJ3_LONG], NOW, leerjaren=(1, 3))
+    assert result is not None
+    assert result.varies_by_leerjaar
+    waits = {
+        entry.leerjaar: entry.figure.total_wait_weeks
+        for entry in result.by_leerjaar
+        if entry.figure is not None
+    }
+    assert waits == {1: 0, 3: 80}
+
+
+def test_the_figure_of_one_leerjaar_is_the_headline_asked_for_it() -> None:
+    figures = [scoped("offer", OPEN, 2, 0), LJ3_LONG]
+    for leerjaar in (1, 2, 3):
+        assert leerjaar_headline(figures, leerjaar, NOW, leerjaren=(1, 2, 3)) == headline(
+            figures, NOW, leerjaar=leerjaar, leerjaren=(1, 2, 3)
+        )
+    assert leerjaar_headline(figures, 4, NOW, leerjaren=(1, 2, 3)) is None
+
+
+@pytest.mark.parametrize(
+    ("leerjaren", "school_type", "expected"),
+    [
+        ([3, 1, 3], SchoolType.SO, (1, 3)),
+        ([], SchoolType.SO, (1, 2, 3, 4, 5, 6, 7, 8)),
+        ([], SchoolType.SBO, (1, 2, 3, 4, 5, 6, 7, 8)),
+        ([], SchoolType.VSO, (1, 2, 3, 4, 5, 6)),
+        ([], None, ()),
+        ([2], None, (2,)),
+    ],
+    ids=["listed", "SO: groep 1-8", "SBO: groep 1-8", "VSO: leerjaar 1-6", "care", "listed"],
+)
+def test_taught_leerjaren(
+    leerjaren: list[int], school_type: SchoolType | None, expected: tuple[int, ...]
+) -> None:
+    assert taught_leerjaren(leerjaren, school_type) == expected

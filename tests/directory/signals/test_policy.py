@@ -13,7 +13,7 @@ from directory.signals.policy import (
     is_school_category,
     policy_for,
 )
-from directory.signals.wording import norm_source_text, signal_text
+from directory.signals.wording import money, norm_source_text, pgb_cost_text, signal_text
 
 TREEKNORM = Norm(4, 10, "default")
 
@@ -112,6 +112,8 @@ ROUTE_TABLE = [
     ("pgb_route", "ijw:45", "niet passend", "recht op"),
     ("pgb_route", "day_programme:onderwijszorgarrangement", "alleen het zorgdeel", "recht op"),
     ("pgb_route", "ijw:45", "geen toezegging", "alleen het zorgdeel"),
+    ("pgb_route", "ijw:45", "huisarts, jeugdarts of medisch specialist", "recht op"),
+    ("care_gap", "ijw:49", "geen besluit van de gemeente nodig", "pgb-route van toepassing"),
     ("figures_unknown", "ijw:45", "geen tekort", "Dan kan de pgb-route"),
     ("no_contract", "ijw:45", "Taak voor de gemeente", "Dan kan de pgb-route"),
 ]
@@ -133,3 +135,57 @@ def test_the_parents_state_why_contracted_care_is_not_passend_not_the_municipali
 
     assert "ouders uit waarom de gecontracteerde zorg voor hun kind niet passend is" in words
     assert "De gemeente beoordeelt of die uitleg goed onderbouwd is" in words
+
+
+def test_a_school_route_names_the_samenwerkingsverband_of_the_municipality() -> None:
+    words = signal_text("education_gap", "education:cluster-4:vso", "nl", ["Koers VO"])
+    opdc = signal_text("education_gap", "day_programme:opdc", "en", ["Koers VO"])
+    institution = signal_text("education_gap", "education:cluster-2:so", "nl", ["Koers VO"])
+
+    assert "Het samenwerkingsverband voor deze gemeente: Koers VO." in words
+    assert "The samenwerkingsverband for this municipality: Koers VO." in opdc
+    assert "Koers VO" not in institution  # cluster 2: the institution decides, not the SWV
+
+
+PER_HOUR = {"cents": 7500, "unit": "hour", "source": "municipality:GM0599"}
+
+
+@pytest.mark.parametrize(
+    ("tariff", "pgb_tariff", "says"),
+    [
+        pytest.param(
+            (9550, "hour"),
+            PER_HOUR,
+            "Het verschil, € 20,50 per uur, betaalt u dan zelf",
+            id="above-the-rate-parents-pay-the-difference",
+        ),
+        pytest.param(
+            (7000, "Hour"),
+            PER_HOUR,
+            "Dit aanbod kost € 70,00 per uur: niet meer dan het pgb-tarief van de gemeente "
+            "(€ 75,00 per uur).",
+            id="within-the-rate",
+        ),
+        pytest.param(
+            (7000, "hour"), None, "nog geen pgb-tarief voor deze hulp", id="no-rate-set-unknown"
+        ),
+        pytest.param((70000, "day"), PER_HOUR, None, id="another-unit-says-nothing"),
+        pytest.param((None, None), PER_HOUR, None, id="no-tariff-says-nothing"),
+    ],
+)
+def test_what_a_pgb_pays_is_said_against_the_municipalitys_own_rate(
+    tariff: tuple[int | None, str | None], pgb_tariff: dict[str, object] | None, says: str | None
+) -> None:
+    words = pgb_cost_text(*tariff, pgb_tariff, "nl")
+
+    if says is None:
+        assert words is None
+    else:
+        assert words is not None
+        assert says in words
+        assert "weigeren" not in words or "het deel" in words  # never "may refuse the PGB"
+
+
+def test_amounts_are_written_as_people_write_them() -> None:
+    assert money(123450, "nl") == "€ 1.234,50"
+    assert money(123450, "en") == "€1,234.50"

@@ -21,17 +21,19 @@ from directory.signals.rules import (
     evaluate,
     transition,
 )
+from directory.signals.tariffs import PgbTariff
 from directory.signals.wording import (
-    COSTS_MORE_TEXT,
     EDUCATION_GAP_TEXT,
     NO_CONTRACT_TEXT,
     PGB_ROUTE_TEXT,
+    PGB_TARIFF_ABOVE_TEXT,
+    signal_text,
 )
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 NORM = Norm(4, 8, "municipality:GM0599")  # 12 weeks in total
-ROTTERDAM = MunicipalityPoint("GM0599", 51.92, 4.48)
+ROTTERDAM = MunicipalityPoint("GM0599", 51.92, 4.48, "JZ31")
 CARE = "ijw:45"
 SCHOOL = "education:cluster-4:vso"
 MAX_KM = 25.0
@@ -76,6 +78,7 @@ def create_offer(
     kind = (
         OfferKind.SPECIAL_EDUCATION if category.startswith("education:") else OfferKind.YOUTH_CARE
     )
+    school = kind is OfferKind.SPECIAL_EDUCATION
     return CandidateOffer(
         offer_id=offer_id,
         category=category,
@@ -88,7 +91,10 @@ def create_offer(
         lon=point[1] if point else None,
         min_age=ages[0],
         max_age=ages[1],
-        contracts=contracts,
+        # Nobody buys school places: a "contracted" school here is one that serves the
+        # municipalities named.
+        contracts=() if school else contracts,
+        serves=frozenset(t.municipality_code or "" for t in contracts) if school else frozenset(),
     )
 
 
@@ -299,10 +305,51 @@ def test_unknown_figures_are_a_task_that_never_states_the_pgb_route() -> None:
 
 def test_contracted_for_needs_a_zorg_in_natura_contract_with_that_municipality_today() -> None:
     offer = create_offer(1, WITHIN, contracts=(zin("GM0344"), zin(valid_to=date(2025, 12, 31))))
+    utrecht = MunicipalityPoint("GM0344", 52.09, 5.12, "JZ21")
 
-    assert contracted_for(offer, "GM0344", TODAY)
-    assert not contracted_for(offer, "GM0599", TODAY)
-    assert contracted_for(offer, "GM0599", date(2025, 12, 31))
+    assert contracted_for(offer, utrecht, TODAY)
+    assert not contracted_for(offer, ROTTERDAM, TODAY)
+    assert contracted_for(offer, ROTTERDAM, date(2025, 12, 31))
+
+
+REGIONAL = ContractTerm(None, date(2024, 1, 1), jeugdregio_code="JZ31")
+
+
+@pytest.mark.parametrize(
+    ("term", "municipality", "expected"),
+    [
+        pytest.param(REGIONAL, ROTTERDAM, True, id="region-buys-for-its-member"),
+        pytest.param(
+            REGIONAL, MunicipalityPoint("GM0613", 51.86, 4.42, "JZ31"), True, id="every-member"
+        ),
+        pytest.param(
+            REGIONAL, MunicipalityPoint("GM0344", 52.09, 5.12, "JZ21"), False, id="not-another"
+        ),
+        pytest.param(
+            REGIONAL, MunicipalityPoint("GM9999", 52.0, 5.0, None), False, id="no-region-no-match"
+        ),
+        pytest.param(zin("GM0613"), ROTTERDAM, False, id="a-neighbours-own-contract-is-not-ours"),
+    ],
+)
+def test_a_regional_contract_counts_for_each_member_municipality(
+    term: ContractTerm, municipality: MunicipalityPoint, expected: bool
+) -> None:
+    offer = create_offer(1, WITHIN, contracts=(term,))
+
+    assert contracted_for(offer, municipality, TODAY) is expected
+    assert run([offer], municipality=municipality).has_contracts is expected
+
+
+def test_a_school_counts_where_it_serves_and_a_contract_does_not_make_it_count() -> None:
+    school = CandidateOffer(
+        1, SCHOOL, OfferKind.SPECIAL_EDUCATION, OVER, contracts=(zin(),), serves=frozenset()
+    )
+    serving = CandidateOffer(
+        2, SCHOOL, OfferKind.SPECIAL_EDUCATION, OVER, serves=frozenset({"GM0599"})
+    )
+
+    assert run([school], category=SCHOOL).finding == "no_contract"
+    assert run([serving], category=SCHOOL).finding == "shortage"
 
 
 def test_the_verdict_does_not_depend_on_the_order_of_the_offers() -> None:
@@ -419,8 +466,9 @@ def test_alternatives_sorted_by_wait_then_distance_then_id_with_open_places_as_z
     alternatives = run(offers).alternatives
 
     assert [alt.offer_id for alt in alternatives] == [3, 6, 4, 5, 2]
-    assert [alt.wait_weeks for alt in alternatives] == [0, 4, 10, 10, 10]
-    assert alternatives[0].total_wait_weeks == 12  # as published, beside the 0 it sorts by
+    assert [alt.total_wait_weeks for alt in alternatives] == [12, 4, 10, 10, 10]
+    # Open places sort first, but the wait shown is the one published, as on every page.
+    assert (alternatives[0].status, alternatives[0].open_places) == ("open", 1)
     assert alternatives[2].distance_km == round(distance_km(51.92, 4.48, *NEAR), 1)
 
 
@@ -430,75 +478,76 @@ def test_no_alternatives_when_the_municipality_has_no_point_to_measure_from() ->
     assert run([contracted(1, OVER), pgb_offer(9, WITHIN)], municipality=nowhere).alternatives == ()
 
 
-# --- tariffs: compared with the cheapest contracted tariff in the same unit --------------
+# --- tariffs: what a PGB at the municipality's PGB tariff pays (lid 4a, "voor zover") ------
+
+HOURLY = PgbTariff(7500, "hour", "municipality:GM0599")
 
 
 @dataclass(frozen=True)
 class TariffRow:
-    contracted_tariffs: list[tuple[int | None, str | None]]
+    pgb_tariff: PgbTariff | None
     alternative_tariff: tuple[int | None, str | None]
-    cheapest: int | None
-    difference: int | None
-    costs_more: bool | None
+    pays: int | None
+    parents_pay: int | None
+    above: bool | None
 
 
 TARIFF_TABLE = [
     pytest.param(
-        TariffRow([(9000, "hour"), (8000, "hour")], (9500, "hour"), 8000, 1500, True),
-        id="dearer-than-cheapest-contracted-costs-more",
+        TariffRow(HOURLY, (9500, "hour"), 7500, 2000, True), id="dearer-pgb-pays-its-tariff"
     ),
+    pytest.param(TariffRow(HOURLY, (7500, "hour"), 7500, 0, False), id="same-tariff-fits"),
     pytest.param(
-        TariffRow([(9000, "hour"), (8000, "hour")], (8500, "hour"), 8000, 500, True),
-        id="between-contracted-tariffs-still-costs-more",
+        TariffRow(HOURLY, (6000, "Hour "), 6000, 0, False), id="cheaper-pays-the-price-units-case"
     ),
+    pytest.param(TariffRow(HOURLY, (60000, "day"), None, None, None), id="units-differ-unknown"),
+    pytest.param(TariffRow(HOURLY, (None, None), None, None, None), id="no-tariff-unknown"),
+    pytest.param(TariffRow(HOURLY, (9000, None), None, None, None), id="no-unit-unknown"),
     pytest.param(
-        TariffRow([(8000, "hour")], (8000, "hour"), 8000, 0, False),
-        id="same-tariff-does-not-cost-more",
-    ),
-    pytest.param(
-        TariffRow([(8000, "Hour ")], (7000, "hour"), 8000, -1000, False),
-        id="cheaper-does-not-cost-more-and-units-ignore-case",
-    ),
-    pytest.param(
-        TariffRow([(8000, "hour"), (50000, "day")], (45000, "day"), 50000, -5000, False),
-        id="compared-within-its-own-unit",
-    ),
-    pytest.param(
-        TariffRow([(8000, "hour")], (60000, "day"), None, None, None), id="units-differ-unknown"
-    ),
-    pytest.param(
-        TariffRow([(8000, "hour")], (None, None), None, None, None), id="no-tariff-unknown"
-    ),
-    pytest.param(TariffRow([(8000, "hour")], (9000, None), None, None, None), id="no-unit-unknown"),
-    pytest.param(
-        TariffRow([(None, None)], (9000, "hour"), None, None, None),
-        id="no-contracted-tariff-unknown",
+        TariffRow(None, (9000, "hour"), None, None, None), id="municipality-set-none-unknown"
     ),
 ]
 
 
 @pytest.mark.parametrize("row", TARIFF_TABLE)
-def test_tariff_comparison_flags_a_pgb_that_costs_more(row: TariffRow) -> None:
-    offers = [contracted(i, OVER, tariff=t) for i, t in enumerate(row.contracted_tariffs, 1)]
-    offers.append(pgb_offer(9, WITHIN, tariff=row.alternative_tariff))
+def test_an_alternative_shows_what_a_pgb_at_the_municipalitys_tariff_pays(row: TariffRow) -> None:
+    offers = [
+        contracted(1, OVER, tariff=(5000, "hour")),  # a contracted tariff plays no part
+        pgb_offer(9, WITHIN, tariff=row.alternative_tariff),
+    ]
 
-    (alternative,) = run(offers).alternatives
+    evaluation = evaluate(
+        ROTTERDAM,
+        CARE,
+        offers,
+        NORM,
+        now=NOW,
+        today=TODAY,
+        max_distance_km=MAX_KM,
+        pgb_tariff=row.pgb_tariff,
+    )
+    (alternative,) = evaluation.alternatives
 
     assert (alternative.tariff_cents, alternative.tariff_unit) == row.alternative_tariff
-    assert alternative.contracted_tariff_cents == row.cheapest
-    assert alternative.tariff_difference_cents == row.difference
-    assert alternative.costs_more is row.costs_more
+    assert alternative.pgb_pays_cents == row.pays
+    assert alternative.parents_pay_cents == row.parents_pay
+    assert alternative.above_pgb_tariff is row.above
+    assert evaluation.pgb_tariff == row.pgb_tariff
 
 
-def test_tariff_comparison_uses_only_contracted_offers_that_count_for_the_case() -> None:
-    offers = [
-        contracted(1, OVER, tariff=(5000, "hour"), ages=(16, 18)),  # not for an 8-year-old
-        contracted(2, OVER, tariff=(8000, "hour")),
-        pgb_offer(9, WITHIN, tariff=(7000, "hour")),
-    ]
-    (alternative,) = run(offers, age=8).alternatives
+def test_only_a_pgb_route_carries_the_pgb_tariff() -> None:
+    school = evaluate(
+        ROTTERDAM,
+        SCHOOL,
+        [contracted(1, OVER, category=SCHOOL)],
+        NORM,
+        now=NOW,
+        today=TODAY,
+        max_distance_km=MAX_KM,
+        pgb_tariff=HOURLY,
+    )
 
-    assert alternative.costs_more is False
+    assert school.pgb_tariff is None
 
 
 # --- transitions and wording --------------------------------------------------------------
@@ -538,9 +587,81 @@ def test_rerunning_an_evaluation_records_each_change_once() -> None:
 def test_wording_says_the_pgb_route_may_apply_and_promises_nothing() -> None:
     assert "kan de pgb-route van toepassing zijn" in PGB_ROUTE_TEXT["nl"]
     assert "PGB route may" in PGB_ROUTE_TEXT["en"]
-    for texts in (PGB_ROUTE_TEXT, EDUCATION_GAP_TEXT, NO_CONTRACT_TEXT, COSTS_MORE_TEXT):
+    for texts in (PGB_ROUTE_TEXT, EDUCATION_GAP_TEXT, NO_CONTRACT_TEXT, PGB_TARIFF_ABOVE_TEXT):
         assert "recht op" not in texts["nl"].lower()
         assert "right to" not in texts["en"].lower()
     assert "8.1.1" in PGB_ROUTE_TEXT["nl"]
     assert "pgb-route" not in EDUCATION_GAP_TEXT["nl"]
-    assert OPEN_EVALUATION.text("en") == PGB_ROUTE_TEXT["en"]
+    assert OPEN_EVALUATION.text("en").startswith(PGB_ROUTE_TEXT["en"])
+
+
+# --- schools that publish per leerjaar (groep) ------------------------------------------
+
+OPEN_PLACES = create_figures(OPEN, open_places=2, intake=0, treatment=0)
+EIGHTY_WEEKS = create_figures(intake=0, treatment=80)
+
+
+def school(
+    offer_id: int,
+    figures: Figures | None,
+    *,
+    leerjaren: tuple[int, ...] = (1, 2, 3, 4, 5, 6),
+    by_leerjaar: tuple[tuple[int, Figures | None], ...] = (),
+) -> CandidateOffer:
+    return CandidateOffer(
+        offer_id,
+        SCHOOL,
+        OfferKind.SPECIAL_EDUCATION,
+        figures,
+        serves=frozenset({"GM0599"}),
+        leerjaren=leerjaren,
+        by_leerjaar=by_leerjaar,
+    )
+
+
+# Leerjaar 1 open, leerjaar 3 at 80 weeks: the headline says "open" (the best part).
+SPLIT = school(1, OPEN_PLACES, by_leerjaar=((1, OPEN_PLACES), (3, EIGHTY_WEEKS)))
+
+
+@pytest.mark.parametrize(
+    ("offers", "finding", "leerjaren"),
+    [
+        pytest.param([SPLIT], "shortage", (3,), id="best-leerjaar-hides-nothing"),
+        pytest.param(
+            [SPLIT, school(2, WITHIN)], "available", (), id="another-school-takes-leerjaar-3"
+        ),
+        pytest.param(
+            [SPLIT, school(2, WITHIN, leerjaren=(1, 2))],
+            "shortage",
+            (3,),
+            id="another-school-without-leerjaar-3-does-not-count",
+        ),
+        pytest.param(
+            [SPLIT, school(2, STALE_WITH_PLACES)],
+            "available",
+            (),
+            id="a-stale-school-for-leerjaar-3-is-no-proof-of-a-shortage",
+        ),
+        pytest.param(
+            [school(1, OVER, by_leerjaar=((1, OVER), (3, EIGHTY_WEEKS)))],
+            "shortage",
+            (),
+            id="every-leerjaar-short-is-the-whole-category",
+        ),
+    ],
+)
+def test_a_school_gap_is_found_per_leerjaar_where_schools_publish_them(
+    offers: list[CandidateOffer], finding: str, leerjaren: tuple[int, ...]
+) -> None:
+    evaluation = run(offers, category=SCHOOL)
+
+    assert (evaluation.finding, evaluation.leerjaren) == (finding, leerjaren)
+    if leerjaren:
+        assert {item.leerjaar for item in evaluation.evidence} == set(leerjaren)
+        assert "in leerjaar 3" in evaluation.text("nl")  # VSO counts in leerjaren
+
+
+def test_primary_schools_say_groep() -> None:
+    words = signal_text("education_gap", "education:cluster-3:so", "nl", leerjaren=(3, 4, 6))
+
+    assert "binnen de norm een leerling plaatsen in groep 3, 4 en 6." in words

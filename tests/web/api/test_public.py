@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from directory.accounts.keys import create_key
 from directory.config import Settings
-from directory.enums import OfferKind, SchoolType
+from directory.enums import AvailabilityStatus, OfferKind, SchoolType
 from sync.relay import rebuild_index, relay_once
 from tests.factories import (
     create_contract,
@@ -90,6 +90,69 @@ def test_bad_search_parameters_are_all_named(api: TestClient) -> None:
     problem = assert_problem(api.get(OFFERS, params=params), 422)
     names = sorted(param["name"] for param in problem["invalid_params"])
     assert names == ["cluster", "kind", "municipality", "per_page", "radius_km", "sort"]
+
+
+@pytest.mark.parametrize("leerjaar", ["0", "9", "groep 3", "3.5"])
+def test_a_leerjaar_outside_groep_1_to_8_is_explained(api: TestClient, leerjaar: str) -> None:
+    problem = assert_problem(api.get(OFFERS, params={"leerjaar": leerjaar}), 422)
+    [invalid] = problem["invalid_params"]
+    assert invalid["name"] == "leerjaar"
+    assert "groep from 1 to 8" in invalid["reason"]
+    assert "leerjaar from 1 to 6 (VSO)" in invalid["reason"]
+
+
+def test_a_school_open_in_groep_1_but_waiting_80_weeks_in_groep_3(
+    app: Starlette, api: TestClient, session: Session, now: datetime
+) -> None:
+    organisation = create_organisation(session, name="SO De Lindeboom")
+    school = create_offer(
+        session,
+        organisation,
+        [create_location(session, organisation)],
+        kind=OfferKind.SPECIAL_EDUCATION,
+        school_type=SchoolType.SO,
+        cluster=3,
+        leerjaren=[1, 3],
+    )
+    for leerjaar, status, places, wait in ((1, "open", 2, 0), (3, "waitlist", 0, 80)):
+        create_report(
+            session,
+            school,
+            now=now,
+            leerjaar=leerjaar,
+            status=AvailabilityStatus(status),
+            open_places=places,
+            intake_wait_weeks=wait,
+            treatment_wait_weeks=0,
+        )
+    session.commit()
+    index(app, now)
+
+    [whole] = api.get(OFFERS).json()["items"]
+    assert whole["varies_by_leerjaar"] is True
+    assert [
+        (item["leerjaar"], item["status"], item["total_wait_weeks"])
+        for item in whole["by_leerjaar"]
+    ] == [
+        (1, "open", 0),
+        (3, "waitlist", 80),
+    ]
+    [groep_3] = api.get(OFFERS, params={"leerjaar": "3"}).json()["items"]
+    assert (groep_3["status"], groep_3["total_wait_weeks"], groep_3["by_leerjaar"]) == (
+        "waitlist",
+        80,
+        [],
+    )
+    assert api.get(OFFERS, params={"leerjaar": "3", "has_places": "true"}).json()["total"] == 0
+    [groep_1] = api.get(OFFERS, params={"leerjaar": "1", "has_places": "true"}).json()["items"]
+    assert (groep_1["status"], groep_1["open_places"]) == ("open", 2)
+    assert api.get(OFFERS, params={"leerjaar": "2"}).json()["total"] == 0  # not taught
+    detail = api.get(f"{OFFERS}/{school.id}").json()["availability"]
+    assert detail["varies_by_leerjaar"] is True
+    assert [(item["leerjaar"], item["total_wait_weeks"]) for item in detail["by_leerjaar"]] == [
+        (1, 0),
+        (3, 80),
+    ]
 
 
 def test_near_a_place_gives_distances_and_an_unknown_place_is_explained(

@@ -60,7 +60,7 @@ def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits
     contracted = sorted(
         session.scalars(
             select(Contract.offer_id).where(
-                Contract.municipality_code == "GM0599",
+                Contract.bought_for(["GM0599"]),
                 Contract.offer_id.in_(demo.stories["pgb_contracted"]),
             )
         )
@@ -88,7 +88,12 @@ def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits
     assert {"status", "total_wait_weeks", "fresh", "valid_until"} <= set(detail["evidence"][0])
     (alternative,) = detail["alternatives"]
     assert alternative["offer_id"] == demo.stories["pgb_alternative"][0]
-    assert {"wait_weeks", "distance_km", "tariff_cents", "costs_more"} <= set(alternative)
+    assert {"status", "total_wait_weeks", "distance_km", "tariff_cents", "pgb_pays_cents"} <= set(
+        alternative
+    )
+    # The demo's municipality has set no PGB tariff: what a PGB pays is not known, and said so.
+    assert detail["pgb_tariff"] is None
+    assert "nog geen pgb-tarief" in alternative["pgb_text"]["nl"]
     assert "The PGB route may then apply" in detail["text"]["en"]
     assert "kan de pgb-route van toepassing zijn" in detail["text"]["nl"]
     assert "right to" not in detail["text"]["en"]
@@ -107,6 +112,10 @@ def test_signals_open_on_the_demo_and_resolve_when_providers_publish_short_waits
     assert education["evidence"]
     assert education["alternatives"] == []
     assert "pgb" in education["text"]["nl"].lower()  # "voor onderwijs bestaat geen pgb"
+    # SO is primary education: the family turns to Rotterdam's primary SWV, named.
+    (swv,) = education["samenwerkingsverbanden"]
+    assert swv["code"] == "PO-28-12"
+    assert f"Het samenwerkingsverband voor deze gemeente: {swv['name']}." in education["text"]["nl"]
 
     later = now + timedelta(hours=2)
     clock.now = later
@@ -166,7 +175,7 @@ def test_an_expired_figure_turns_a_shortage_into_unknown_and_a_fresh_one_turns_i
     contracted = sorted(
         session.scalars(
             select(Contract.offer_id).where(
-                Contract.municipality_code == "GM0599",
+                Contract.bought_for(["GM0599"]),
                 Contract.offer_id.in_(demo.stories["pgb_contracted"]),
             )
         )

@@ -3,6 +3,7 @@
 import csv
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,17 @@ from babel.support import NullTranslations
 
 import directory.reference
 from providers.schemas import OfferFields
+from search.query import LeerjaarHit
 from web.pages.i18n import translations
 from web.pages.views import (
     IJW_CATEGORY_NAMES,
     TARIFF_UNITS,
+    JudgedLeerjaar,
+    LeerjaarLine,
     category_words,
     day_words,
+    leerjaar_breakdown,
+    leerjaar_words,
     number_words,
     page_numbers,
     query_string,
@@ -109,7 +115,7 @@ def test_signal_categories_are_said_in_words() -> None:
     )
     assert category_words("education:sbo", ijw, DUTCH) == "SBO (speciaal basisonderwijs)"
     assert category_words("day_programme:opdc", ijw, translations("en")) == (
-        "OPDC (temporary place beside school)"
+        "OPDC (temporary school place in secondary education)"
     )
 
 
@@ -125,6 +131,53 @@ def test_every_ijw_category_of_the_reference_data_can_be_translated() -> None:
 def test_numbers_use_the_decimal_sign_of_the_page_language() -> None:
     assert number_words(1.5, "nl") == "1,5"
     assert number_words(1.5, "en") == "1.5"
+    assert number_words(Decimal("12.0"), "nl") == "12"  # never "12,0" or "12.0"
+    assert number_words(Decimal("12.5"), "nl") == "12,5"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "school_type", "dutch", "english"),
+    [
+        (3, None, "so", "groep 3", "group 3"),
+        (1, 2, "sbo", "groep 1 en 2", "groups 1 and 2"),
+        (3, 8, "so", "groep 3 tot en met 8", "groups 3 to 8"),
+        (3, None, "vso", "leerjaar 3", "school year 3"),
+        (4, 6, None, "leerjaar 4 tot en met 6", "school years 4 to 6"),
+        (None, None, "so", "de andere groepen", "the other groups"),
+    ],
+)
+def test_primary_schools_say_groep_and_secondary_ones_leerjaar(
+    first: int | None, last: int | None, school_type: str | None, dutch: str, english: str
+) -> None:
+    assert leerjaar_words(first, school_type, DUTCH, last) == dutch
+    assert leerjaar_words(first, school_type, translations("en"), last) == english
+
+
+def test_a_breakdown_joins_neighbouring_groepen_alike_and_never_says_no_wait() -> None:
+    hits = [
+        LeerjaarHit(1, "open", 2, 0, stale=False),
+        LeerjaarHit(2, "open", 1, 0, stale=False),
+        LeerjaarHit(3, "waitlist", 0, 80, stale=False),
+        LeerjaarHit(4, "unknown", None, None, stale=True),
+        LeerjaarHit(5, "waitlist", 0, 80, stale=False),
+    ]
+    breakdown = leerjaar_breakdown(hits, "so", DUTCH)
+    assert breakdown is not None
+    assert (breakdown.label, breakdown.longest) == ("Verschilt per groep", 80)
+    assert breakdown.lines == [
+        LeerjaarLine("groep 1 en 2", "open", ""),
+        LeerjaarLine("groep 3", "waitlist", "ongeveer 18 maanden"),
+        LeerjaarLine("groep 4", "unknown", ""),
+        LeerjaarLine("groep 5", "waitlist", "ongeveer 18 maanden"),
+    ]
+    assert leerjaar_breakdown([], "so", DUTCH) is None
+    others = leerjaar_breakdown(
+        [JudgedLeerjaar(3, "waitlist", 0, 20, False), JudgedLeerjaar(None, "open", 1, 0, False)],
+        "vso",
+        DUTCH,
+    )
+    assert others is not None
+    assert [line.label for line in others.lines] == ["leerjaar 3", "de andere leerjaren"]
 
 
 def test_every_tariff_unit_a_provider_may_publish_has_words() -> None:

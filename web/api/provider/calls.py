@@ -47,8 +47,12 @@ OPERATIONS: list[Operation] = [
         "offers",
         "Aanbod toevoegen",
         "Create an offer",
-        "Velden van een ander soort aanbod blijven leeg. Het antwoord draagt ETag en Location.",
-        "Fields of another kind of offer stay empty. The answer carries ETag and Location.",
+        "Velden van een ander soort aanbod blijven leeg. Het antwoord draagt ETag en Location. "
+        "Typen zijn streng, zoals overal in deze API: een getal zonder aanhalingstekens (3, niet "
+        '"3" of true), elk veld één keer per object.',
+        "Fields of another kind of offer stay empty. The answer carries ETag and Location. "
+        'Types are strict, as everywhere in this API: a number without quotes (3, not "3" or '
+        "true), each field once per object.",
         request=OfferFields,
         response=OfferOut,
         status=201,
@@ -126,10 +130,18 @@ OPERATIONS: list[Operation] = [
         "Report places and waiting times",
         "Eén meting (NZa-definities). De nieuwste measured_at wordt actueel; een oudere "
         "meting die later binnenkomt gaat alleen de geschiedenis in (current: false). "
-        "Zonder valid_until geldt de meting 31 dagen (instelbaar).",
+        "Zonder valid_until geldt de meting 31 dagen (instelbaar). Tijden als ISO 8601-tekst "
+        'met tijdzone ("2026-03-01T09:00:00+01:00"), niet als Unix-tijd. Geweigerd wordt wat '
+        "elkaar tegenspreekt: status open met open_places 0, closed met vrije plaatsen, "
+        "bridging_count boven waiting_list_size, valid_until niet na measured_at, measured_at "
+        "in de toekomst, een wachttijd boven 520 weken.",
         "One measurement (NZa definitions). The newest measured_at becomes current; an "
         "older one arriving late goes to history only (current: false). Without valid_until "
-        "the figure is valid for 31 days (configurable).",
+        "the figure is valid for 31 days (configurable). Times as ISO 8601 text with a time "
+        'zone ("2026-03-01T09:00:00+01:00"), not as Unix time. Refused as contradictory: '
+        "status open with open_places 0, closed with free places, bridging_count above "
+        "waiting_list_size, valid_until not after measured_at, measured_at in the future, a "
+        "wait above 520 weeks.",
         request=AvailabilityFields,
         response=AvailabilityOut,
         status=201,
@@ -144,12 +156,14 @@ OPERATIONS: list[Operation] = [
         "availability",
         "Veel meldingen tegelijk (JSON of CSV)",
         "Many reports at once (JSON or CSV)",
-        "Elke rij wordt eerst gecontroleerd; is er één fout, dan wordt niets verwerkt en noemt "
-        "422 elke fout als 'row N: kolom'. Anders gaan alle rijen in één keer in. CSV heeft "
-        "de kolommen van template.csv; een lege cel betekent 'niet opgegeven'.",
-        "Every row is checked first; if one is wrong nothing is applied and 422 names each "
-        "error as 'row N: column'. Otherwise all rows are applied at once. CSV has the "
-        "columns of template.csv; an empty cell means 'not given'.",
+        "Elke rij wordt eerst gecontroleerd, met de regels van één melding; is er één fout, "
+        "dan wordt niets verwerkt en noemt 422 elke fout als 'row N: kolom'. Anders gaan alle "
+        "rijen in één keer in. CSV heeft de kolommen van template.csv; een lege cel betekent "
+        "'niet opgegeven'; getallen alleen met de cijfers 0-9.",
+        "Every row is checked first, by the rules of a single report; if one is wrong nothing "
+        "is applied and 422 names each error as 'row N: column'. Otherwise all rows are "
+        "applied at once. CSV has the columns of template.csv; an empty cell means 'not "
+        "given'; numbers in the digits 0-9 only.",
         request=BulkRequest,
         csv=True,
         response=BulkResult,
@@ -181,9 +195,11 @@ OPERATIONS: list[Operation] = [
         "Wachtlijst van een aanbod vervangen",
         "Replace an offer's waiting list",
         "De hele lijst van referentiecodes met positie en verwachte start; [] maakt de lijst "
-        "leeg. Geen namen of BSN: alleen de code die je de ouders gaf.",
+        "leeg. Geen namen of BSN: alleen de code die je de ouders gaf. estimated_start is een "
+        'datum als tekst ("2026-09-01"), van een jaar geleden tot tien jaar vooruit.',
         "The whole list of reference codes with position and estimated start; [] clears it. "
-        "No names or BSN: only the code you gave the family.",
+        "No names or BSN: only the code you gave the family. estimated_start is a date as "
+        'text ("2026-09-01"), from a year ago to ten years ahead.',
         request=WaitlistIn,
         response=WaitlistOut,
         errors=(404, 409),

@@ -21,6 +21,7 @@ PAGE_ONLY = {OWN_MUNICIPALITY, CONTRACTED_ONLY, "lang"}
 FIELD_PROBLEMS = {
     "q": N_("Gebruik hoogstens 200 tekens."),
     "age": N_("Vul een leeftijd in van 0 tot en met 30 jaar, in hele jaren."),
+    "leerjaar": N_("Kies een groep van 1 tot en met 8, of een leerjaar van 1 tot en met 6."),
     # Postcodes are known only where the catalogue has a location (search.places).
     "near": N_("Deze postcode of plaats kennen we niet. Probeer de naam van uw woonplaats."),
     OWN_MUNICIPALITY: N_("Kies uw gemeente uit de lijst."),
@@ -30,10 +31,11 @@ FIELD_PROBLEMS = {
 FIELD_NAMES = {
     "q": N_("Zoekwoorden"),
     "age": N_("Leeftijd van uw kind"),
+    "leerjaar": N_("Groep of leerjaar"),
     "near": N_("Postcode of plaats"),
     OWN_MUNICIPALITY: N_("Uw gemeente"),
     "sort": N_("Sorteren"),
-    "max_wait_weeks": N_("Wachttijd"),
+    "max_wait_weeks": N_("Maximale wachttijd"),
     "kind": N_("Soort hulp"),
     "cluster": N_("Cluster"),
     "ijw_category": N_("Soort jeugdhulp"),

@@ -28,11 +28,18 @@ from directory.catalogue.listing import (
     offer_names,
     offer_summaries,
 )
-from directory.catalogue.rules import headline, is_fresh, netto_waiting_list, total_wait_weeks
+from directory.catalogue.rules import (
+    LeerjaarHeadline,
+    headline,
+    is_fresh,
+    netto_waiting_list,
+    taught_leerjaren,
+    total_wait_weeks,
+)
 from directory.catalogue.service import load_offer_view
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam
 from directory.signals.models import Signal
-from directory.signals.service import SignalFilter, list_signals
+from directory.signals.reading import SignalFilter, list_signals, route_swvs
 from providers.waitlist import find_position
 from search.params import MUNICIPALITY, parse_query
 from search.places import resolve_near
@@ -118,6 +125,10 @@ async def results(request: Request) -> Response:
     found = await transact(request, work, read_only=True)
     problems += found["problems"]
     result = found["result"]
+    t = translations(language_of(request)[0])
+    school_types = {
+        offer_id: summary.school_type for offer_id, summary in found.get("summaries", {}).items()
+    }
     pages = -(-result.total // PER_PAGE) if result else 0
     if result and pages and query.page > pages:
         # A page past the end (an old link, a typed address): the last page instead.
@@ -140,6 +151,15 @@ async def results(request: Request) -> Response:
         summaries=found.get("summaries", {}),
         names=found.get("names", {}),
         ijw_names=found.get("ijw_names", {}),
+        # Per hit: its leerjaren where they differ, or the words for the leerjaar asked.
+        breakdowns={
+            hit.id: page_views.leerjaar_breakdown(hit.by_leerjaar, school_types.get(hit.id), t)
+            for hit in (result.items if result else [])
+        },
+        asked_leerjaar={
+            hit.id: page_views.leerjaar_words(query.leerjaar, school_types.get(hit.id), t)
+            for hit in (result.items if result and query.leerjaar else [])
+        },
         pages=pages,
         page_numbers=page_views.page_numbers(query.page, pages) if pages > 1 else [],
         page_link=lambda number: (
@@ -189,13 +209,28 @@ async def offer(request: Request) -> Response:
     own = dict(parse_qsl(back)).get(OWN_MUNICIPALITY, "").upper() or None
     if own is not None and not MUNICIPALITY.fullmatch(own):
         own = None
+    # The groep or leerjaar the visitor searched for (or asked here), if any.
+    asked = asked_leerjaar(
+        request.query_params.get("leerjaar") or dict(parse_qsl(back)).get("leerjaar", "")
+    )
     lang, _ = language_of(request)
+    t = translations(lang)
 
     def work(session: Session) -> dict[str, Any]:
         view = load_offer_view(session, offer_id)
-        top = headline([scoped_figures(scope, report) for scope, report in view.current], now)
+        school_type = view.offer.school_type.value if view.offer.school_type else None
+        taught = taught_leerjaren(view.offer.leerjaren, view.offer.school_type)
+        # Care and day programmes that list no leerjaren are the same for every one.
+        leerjaar = asked if asked in taught else None
+        top = headline(
+            [scoped_figures(scope, report) for scope, report in view.current],
+            now,
+            leerjaar=leerjaar,
+            leerjaren=taught,
+        )
+        contracted_by = contracting_municipalities(session, offer_id, now.date())
         codes = {location.municipality_code for location in view.offer.locations}
-        codes |= {contract.municipality_code for contract in view.contracts}
+        codes |= set(contracted_by)
         if own:
             codes.add(own)
         ijw = ijw_category_names(session)
@@ -211,6 +246,17 @@ async def offer(request: Request) -> Response:
             "view": view,
             "top": top,
             "fresh": top is not None and is_fresh(top.valid_until, now),
+            "leerjaar": leerjaar,
+            "leerjaar_label": page_views.leerjaar_words(leerjaar, school_type, t)
+            if leerjaar
+            else None,
+            # A groep or leerjaar asked for that this offer does not teach.
+            "not_taught": page_views.leerjaar_words(asked, school_type, t)
+            if asked is not None and taught and leerjaar is None
+            else None,
+            "breakdown": page_views.leerjaar_breakdown(
+                judged_leerjaren(top.by_leerjaar, now) if top else [], school_type, t
+            ),
             "figures": [
                 {
                     "scope": scope,
@@ -224,11 +270,14 @@ async def offer(request: Request) -> Response:
                     ),
                     "netto": netto_waiting_list(report.waiting_list_size, report.bridging_count),
                     "fresh": is_fresh(report.valid_until, now),
+                    "leerjaar": page_views.leerjaar_words(report.leerjaar, school_type, t)
+                    if report.leerjaar
+                    else None,
                 }
                 for scope, report in view.current
             ],
             "measures": {report.measure.value for _, report in view.current},
-            "contracted_by": contracting_municipalities(session, offer_id, now.date()),
+            "contracted_by": contracted_by,
             "names": municipality_names(session, codes),
             "ijw_names": ijw,
             "chart": page_views.wait_chart(recent, lang),
@@ -249,6 +298,32 @@ async def offer(request: Request) -> Response:
         tariff=tariff,
         **{key: value for key, value in found.items() if key != "view"},
     )
+
+
+def asked_leerjaar(value: str) -> int | None:
+    """A groep or leerjaar (1-8) from a query value; None when absent or not one."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and 1 <= int(value) <= 8 else None
+
+
+def judged_leerjaren(
+    entries: tuple[LeerjaarHeadline, ...], now: datetime
+) -> list[page_views.JudgedLeerjaar]:
+    """Each leerjaar's figure as a parent reads it now: unknown when stale or missing."""
+    judged = []
+    for entry in entries:
+        figure = entry.figure
+        fresh = figure is not None and is_fresh(figure.valid_until, now)
+        judged.append(
+            page_views.JudgedLeerjaar(
+                leerjaar=entry.leerjaar,
+                status=figure.status.value if figure and fresh else "unknown",
+                open_places=figure.open_places if figure and fresh else None,
+                total_wait_weeks=figure.total_wait_weeks if figure and fresh else None,
+                stale=figure is not None and not fresh,
+            )
+        )
+    return judged
 
 
 # --- waiting-list position ----------------------------------------------------------------
@@ -309,7 +384,9 @@ async def too_long(request: Request) -> Response:
             where = SignalFilter(municipality=own, state="open")
             signals, total = list_signals(session, where, page=1, per_page=MAX_SIGNALS_SHOWN)
         cited = {item["offer_id"] for signal in signals for item in signal.alternatives}
+        routes = route_swvs(session, [(s.municipality_code, s.category) for s in signals])
         return {
+            "swv_names": {pair: [name for _, name in found] for pair, found in routes.items()},
             "municipalities": municipalities,
             "own": own,
             "problems": problems,

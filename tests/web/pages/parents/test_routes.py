@@ -120,7 +120,7 @@ def test_results_show_waits_freshness_contracts_and_keep_the_filters(
     assert "Gemeten op 2 maart 2026" in text
     assert "SO De Vuurtoren" not in text
     # Contracted by the visitor's municipality: yes for one, no for the other.
-    assert re.findall(r"Ingekocht door Rotterdam (ja|nee)", text) == ["ja", "nee"]
+    assert re.findall(r"Contract met Rotterdam (ja|nee)", text) == ["ja", "nee"]
     # The form shows what was asked. The counts beside the kinds leave the kind filter
     # out: they tell what ticking another kind would add.
     assert 'value="youth_care" checked' in page.text
@@ -139,7 +139,7 @@ def test_only_contracted_offers_when_the_visitor_asks(
     index(app, now)
     page = browser.get("/zoeken", params={"gemeente": "GM0599", "alleen_contract": "1"})
     text = text_of(page.text)
-    assert "1 plek gevonden, ingekocht door Rotterdam" in text
+    assert "1 plek gevonden, met een contract met Rotterdam" in text
     assert "Ambulante hulp bij angst" in text
     assert "rouw" not in text
 
@@ -204,7 +204,9 @@ def test_offer_page_shows_every_figure_the_way_to_apply_and_the_way_back(
     assert "De wachttijd is onbekend: het laatste cijfer (gemeten op 21 januari 2026)" in stale
 
     contracted = browser.get(f"/aanbod/{ids['fresh']}", params={"terug": "gemeente=GM0599"})
-    assert "Rotterdam heeft dit aanbod ingekocht (zorg in natura)." in text_of(contracted.text)
+    assert "Rotterdam heeft een contract voor dit aanbod (zorg in natura)." in text_of(
+        contracted.text
+    )
 
 
 def test_offer_page_charts_the_wait_with_a_text_alternative(
@@ -321,10 +323,12 @@ def test_too_long_page_explains_the_routes_and_lists_open_signals(
     assert "Dan kan de pgb-route van toepassing zijn (artikel 8.1.1 Jeugdwet)." in text
     assert "Bron: norm van de jeugdregio (JZ31)." in text  # whose norm it is
     assert "referentie, geen wet" in text  # the school places' 3 months
-    assert "weigeren voor het deel dat duurder is" in text
-    # Several school gaps with the same route: its explanation stands there once.
-    assert text.count("Neem contact op met het samenwerkingsverband passend onderwijs of") == 1
-    assert "Wat dit betekent, staat hierboven bij dezelfde soort plek." in text
+    assert "weigeren het deel te betalen dat duurder is" in text
+    assert "nog geen pgb-tarief voor deze hulp" in text  # the demo sets none
+    # Several school gaps with the same route: its explanation, naming the SWV, stands once.
+    primary = "Het samenwerkingsverband voor deze gemeente: Samenwerkingsverband Passend Primair"
+    assert text.count(primary) == 1
+    assert "Wat dit betekent, leest u hierboven bij Jeugd" in text
     assert re.search(r'href="/aanbod/\d+"', page.text)  # an alternative to look at
 
     for wrong_code in ("Rotterdam", "GM9999"):
@@ -367,7 +371,7 @@ def test_school_places_are_not_called_uncontracted(
     page = browser.get("/zoeken", params={"kind": "special_education", "gemeente": "GM0599"})
     text = text_of(page.text)
     assert "SO De Vuurtoren" in text
-    assert "Ingekocht door" not in text  # municipalities do not buy school places
+    assert "Contract met" not in text  # municipalities do not buy school places
 
 
 def test_a_page_past_the_end_leads_to_the_last_page(

@@ -1,0 +1,53 @@
+"""What every `plekwijzer` command shares: the console, one clear line for expected
+failures, and a command's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session
+
+from directory.config import get_settings
+from directory.db import make_engine, make_session_factory, unit_of_work
+from directory.errors import DirectoryError
+
+console = Console(stderr=True)
+
+
+class Commands(click.Group):
+    """Turns expected failures into one clear line and exit status 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DirectoryError as error:
+            message = str(error)
+        except ValidationError as error:
+            message = "The settings are not valid:\n" + "\n".join(
+                f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+                for e in error.errors(include_url=False)
+            )
+        except ArgumentError as error:
+            message = f"DATABASE_URL is not a database address: {error}"
+        except OperationalError as error:
+            message = f"The database cannot be reached: {error.orig or error}"
+        console.print(message, style="red", markup=False, highlight=False)
+        raise SystemExit(2)
+
+
+def engine_of_settings() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@contextmanager
+def command_unit(engine: Engine | None = None) -> Iterator[Session]:
+    """A command's one unit of work, on `engine` or the configured database."""
+    with unit_of_work(make_session_factory(engine or engine_of_settings())) as session:
+        yield session
