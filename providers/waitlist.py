@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from directory.accounts.models import ApiClient
 from directory.catalogue.models import Offer, Organisation, WaitlistEntry
+from directory.catalogue.rules import taught_leerjaren
 from directory.catalogue.service import write_audit
 from directory.errors import ConflictError, InvalidDataError, InvalidParam, NotFoundError
 from providers.service import own_offer, reporter_for
@@ -85,11 +86,12 @@ def mint_reference() -> str:
 
 
 def entry_problems(entries: Sequence[WaitlistEntryIn]) -> list[InvalidParam]:
-    """What the list itself gets wrong: badly shaped references, and references or
-    positions that occur twice (the later occurrences are named)."""
+    """What the list itself gets wrong: badly shaped references, and references, or
+    positions within one leerjaar's list, that occur twice (the later occurrences are
+    named)."""
     problems = []
     first_reference: dict[str, int] = {}
-    first_position: dict[int, int] = {}
+    first_position: dict[tuple[int | None, int], int] = {}
     for index, entry in enumerate(entries):
         reference = normalise_reference(entry.reference)
         if not is_valid_reference(reference):
@@ -101,14 +103,32 @@ def entry_problems(entries: Sequence[WaitlistEntryIn]) -> list[InvalidParam]:
             )
         else:
             first_reference[reference] = index
-        if entry.position in first_position:
-            earlier = first_position[entry.position]
+        place = (entry.leerjaar, entry.position)
+        if place in first_position:
+            earlier = first_position[place]
             problems.append(
                 InvalidParam(f"entries.{index}.position", f"same position as entries.{earlier}")
             )
         else:
-            first_position[entry.position] = index
+            first_position[place] = index
     return problems
+
+
+def leerjaar_problems(
+    entries: Sequence[WaitlistEntryIn], leerjaren: Sequence[int]
+) -> list[InvalidParam]:
+    """Places on the list of a groep or leerjaar the offer does not take children in
+    (`catalogue.rules.taught_leerjaren`; none: an offer not organised by leerjaar)."""
+    if leerjaren:
+        reason = f"this offer takes children in {', '.join(map(str, leerjaren))} only, e.g. "
+        reason += f"{leerjaren[0]} (or null for the offer's one list)"
+    else:
+        reason = "this offer has no groepen or leerjaren: leave leerjaar out (null)"
+    return [
+        InvalidParam(f"entries.{index}.leerjaar", reason)
+        for index, entry in enumerate(entries)
+        if entry.leerjaar is not None and entry.leerjaar not in leerjaren
+    ]
 
 
 def estimate_problems(entries: Sequence[WaitlistEntryIn], today: date) -> list[InvalidParam]:
@@ -137,7 +157,11 @@ def replace_waitlist(
     # Locked until commit: two replacements of one list at once would otherwise
     # interleave their rows.
     offer = own_offer(session, client, offer_id, for_update=True)
-    problems = entry_problems(waitlist.entries) + estimate_problems(waitlist.entries, now.date())
+    problems = (
+        entry_problems(waitlist.entries)
+        + leerjaar_problems(waitlist.entries, taught_leerjaren(offer.leerjaren, offer.school_type))
+        + estimate_problems(waitlist.entries, now.date())
+    )
     if problems:
         raise InvalidDataError("the waiting list is not valid", problems)
     hashes = [hash_reference(entry.reference) for entry in waitlist.entries]
@@ -158,6 +182,7 @@ def replace_waitlist(
         {
             "offer_id": offer.id,
             "reference_hash": hashed,
+            "leerjaar": entry.leerjaar,
             "position": entry.position,
             "estimated_start": entry.estimated_start,
             "updated_at": now,
@@ -204,7 +229,7 @@ def find_position(session: Session, reference: str) -> WaitlistPosition:
         # Which shapes are valid is public; skipping the query reveals nothing.
         raise UnknownReferenceError
     found = session.execute(
-        select(WaitlistEntry, Offer.name, Organisation.name)
+        select(WaitlistEntry, Offer.name, Offer.school_type, Organisation.name)
         .join(Offer, Offer.id == WaitlistEntry.offer_id)
         .join(Organisation, Organisation.id == Offer.organisation_id)
         .where(
@@ -214,13 +239,19 @@ def find_position(session: Session, reference: str) -> WaitlistPosition:
     ).one_or_none()
     if found is None:
         raise UnknownReferenceError
-    entry, offer_name, organisation_name = found
+    entry, offer_name, school_type, organisation_name = found
     return WaitlistPosition(
+        leerjaar=entry.leerjaar,
         position=entry.position,
-        of=_list_length(session, entry.offer_id),
+        of=_list_length(session, entry.offer_id, entry.leerjaar),
         estimated_start=entry.estimated_start,
         updated_at=entry.updated_at,
-        offer=WaitlistOffer(id=entry.offer_id, name=offer_name, organisation=organisation_name),
+        offer=WaitlistOffer(
+            id=entry.offer_id,
+            name=offer_name,
+            organisation=organisation_name,
+            school_type=school_type.value if school_type else None,
+        ),
     )
 
 
@@ -229,10 +260,15 @@ def _entry_count(session: Session, offer_id: int) -> int:
     return session.scalar(query.where(WaitlistEntry.offer_id == offer_id)) or 0
 
 
-def _list_length(session: Session, offer_id: int) -> int:
+def _list_length(session: Session, offer_id: int, leerjaar: int | None) -> int:
     # The last position, not the number of entries: a list with gaps (positions 1, 2, 9)
-    # must never tell a parent "9 of 3".
-    query = select(func.max(WaitlistEntry.position)).where(WaitlistEntry.offer_id == offer_id)
+    # must never tell a parent "9 of 3". A leerjaar's list counts on its own.
+    query = select(func.max(WaitlistEntry.position)).where(
+        WaitlistEntry.offer_id == offer_id,
+        WaitlistEntry.leerjaar.is_(None)
+        if leerjaar is None
+        else WaitlistEntry.leerjaar == leerjaar,
+    )
     return session.scalar(query) or 0
 
 

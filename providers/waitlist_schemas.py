@@ -23,6 +23,13 @@ class WaitlistEntryIn(Strict):
         examples=["K7QM-4XTR-9PWA"],
         description="8-64 letters and digits; spaces, hyphens and case are ignored.",
     )
+    leerjaar: int | None = Field(
+        default=None,
+        ge=1,
+        le=8,
+        description="For a school that keeps a list per groep (SO, SBO: 1-8) or leerjaar (VSO: "
+        "1-6): whose list this place is on; positions count within it. Null: the offer's one list.",
+    )
     position: int = Field(ge=1, le=1_000_000, description="1 is next in line.")
     estimated_start: Day | None = Field(
         default=None,
@@ -35,7 +42,9 @@ class WaitlistIn(Strict):
     """The whole waiting list of one offer; it replaces the previous list."""
 
     entries: list[WaitlistEntryIn] = Field(
-        max_length=10_000, description="References and positions unique; [] clears the list."
+        max_length=10_000,
+        description="References unique, positions unique within each leerjaar; [] clears the "
+        "list (all of them).",
     )
 
 
@@ -55,13 +64,15 @@ class WaitlistOffer(BaseModel):
     id: int
     name: str
     organisation: str = Field(description="The organisation's name.")
+    school_type: str | None = Field(description="so, vso or sbo; null for other offers.")
 
 
 class WaitlistPosition(BaseModel):
     """What a parent sees for their reference code (the code itself is not repeated)."""
 
+    leerjaar: int | None = Field(description="The groep or leerjaar whose list it is, if any.")
     position: int
-    of: int = Field(description="How many places the offer's list has.")
+    of: int = Field(description="How many places the list (of that leerjaar) has.")
     estimated_start: date | None
     updated_at: datetime
     offer: WaitlistOffer

@@ -26,7 +26,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     and_,
     or_,
     select,
@@ -380,12 +379,31 @@ class WaitlistEntry(Base):
     __tablename__ = "waitlist_entry"
     __table_args__ = (
         CheckConstraint("position >= 1", name="position"),
-        UniqueConstraint("offer_id", "position"),
+        CheckConstraint("leerjaar IS NULL OR leerjaar BETWEEN 1 AND 8", name="leerjaar"),
+        # One list per offer, or one per groep/leerjaar for a school that keeps them so.
+        Index(
+            "uq_waitlist_entry_offer_position",
+            "offer_id",
+            "position",
+            unique=True,
+            sqlite_where=text("leerjaar IS NULL"),
+            postgresql_where=text("leerjaar IS NULL"),
+        ),
+        Index(
+            "uq_waitlist_entry_offer_leerjaar_position",
+            "offer_id",
+            "leerjaar",
+            "position",
+            unique=True,
+            sqlite_where=text("leerjaar IS NOT NULL"),
+            postgresql_where=text("leerjaar IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
     reference_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    leerjaar: Mapped[int | None]  # the groep or leerjaar whose list this place is on
     position: Mapped[int]
     estimated_start: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from directory.catalogue.models import AuditEvent, WaitlistEntry
 from directory.db import Base
+from directory.enums import OfferKind, SchoolType
 from providers import waitlist
 from providers.waitlist import (
     REFERENCE_ALPHABET,
@@ -113,6 +114,7 @@ def test_a_parent_sees_their_position_of_how_many_and_estimated_start(
     assert found.status_code == 200, found.text
     assert found.headers["Cache-Control"] == "no-store"
     assert found.json() == {
+        "leerjaar": None,
         "position": 2,
         "of": 3,
         "estimated_start": "2026-09-01",
@@ -121,6 +123,7 @@ def test_a_parent_sees_their_position_of_how_many_and_estimated_start(
             "id": provider.offer.id,
             "name": provider.offer.name,
             "organisation": provider.organisation.name,
+            "school_type": None,
         },
     }
     assert "K7QM" not in found.text.upper()
@@ -375,3 +378,56 @@ def test_deleting_an_offer_frees_its_references(
     etag = api.get(url, headers=provider.auth).headers["ETag"]
     assert api.delete(url, headers={**provider.auth, "If-Match": etag}).status_code == 204
     assert publish(api, other, entry("AAAA-BBBB-CCCC", 1)).status_code == 200
+
+
+def test_a_school_keeps_a_list_per_groep_and_each_counts_on_its_own(
+    api: TestClient, session: Session, now: datetime
+) -> None:
+    school = create_provider(
+        session,
+        now,
+        kind=OfferKind.SPECIAL_EDUCATION,
+        school_type=SchoolType.SO,
+        cluster=3,
+        leerjaren=[1, 2, 3],
+    )
+    session.commit()
+    published = publish(
+        api,
+        school,
+        {**entry("AAAA-BBBB-CCCC", 1), "leerjaar": 1},
+        {**entry("DDDD-EEEE-FFFF", 1), "leerjaar": 3},  # position 1 again: another groep
+        {**entry("GGGG-HHHH-JJJJ", 2), "leerjaar": 3},
+        {**entry("KKKK-MMMM-NNNN", 3), "leerjaar": 3},
+    )
+    assert published.status_code == 200, published.text
+
+    groep_3 = api.get(f"{LOOKUP}/GGGG-HHHH-JJJJ").json()
+    assert (groep_3["leerjaar"], groep_3["position"], groep_3["of"]) == (3, 2, 3)
+    groep_1 = api.get(f"{LOOKUP}/AAAA-BBBB-CCCC").json()
+    assert (groep_1["leerjaar"], groep_1["position"], groep_1["of"]) == (1, 1, 1)
+    page = " ".join(api.post("/wachtlijst", data={"code": "GGGG-HHHH-JJJJ"}).text.split())
+    assert "Uw kind staat op plek 2 van 3 op de wachtlijst voor groep 3." in page
+    assert "kan veranderen" in page  # urgency may move a child ahead
+
+    twice = publish(
+        api,
+        school,
+        {**entry("AAAA-BBBB-CCCC", 1), "leerjaar": 3},
+        {**entry("DDDD-EEEE-FFFF", 1), "leerjaar": 3},
+        {**entry("GGGG-HHHH-JJJJ", 1), "leerjaar": 5},
+    )
+    assert_problem(twice, 422)
+    reasons = {item["name"]: item["reason"] for item in twice.json()["invalid_params"]}
+    assert reasons["entries.1.position"] == "same position as entries.0"
+    assert reasons["entries.2.leerjaar"].startswith("this offer takes children in 1, 2, 3 only")
+    assert api.get(f"{LOOKUP}/GGGG-HHHH-JJJJ").json()["position"] == 2  # the list is unchanged
+
+
+def test_an_offer_without_groepen_refuses_a_leerjaar(api: TestClient, provider: Provider) -> None:
+    refused = publish(api, provider, {**entry("AAAA-BBBB-CCCC", 1), "leerjaar": 2})
+
+    assert_problem(refused, 422)
+    (problem,) = refused.json()["invalid_params"]
+    assert problem["name"] == "entries.0.leerjaar"
+    assert "leave leerjaar out" in problem["reason"]

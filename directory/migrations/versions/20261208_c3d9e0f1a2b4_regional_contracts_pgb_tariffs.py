@@ -1,5 +1,5 @@
-"""regional contracts, PGB tariffs, and what a signal adds: the leerjaren of a school
-shortage and the municipality's PGB tariff
+"""regional contracts, PGB tariffs, what a signal adds (the leerjaren of a school shortage,
+the municipality's PGB tariff), and waiting lists per groep or leerjaar
 
 Revision ID: c3d9e0f1a2b4
 Revises: b7e1c2a9d4f3
@@ -72,8 +72,39 @@ def upgrade() -> None:
             postgresql_where=where,
         )
 
+    with op.batch_alter_table("waitlist_entry") as batch:
+        batch.add_column(sa.Column("leerjaar", sa.Integer(), nullable=True))
+        batch.drop_constraint(op.f("uq_waitlist_entry_offer_id"), type_="unique")
+        batch.create_check_constraint(
+            op.f("ck_waitlist_entry_leerjaar"), "leerjaar IS NULL OR leerjaar BETWEEN 1 AND 8"
+        )
+    for name, columns, predicate in (
+        ("uq_waitlist_entry_offer_position", ["offer_id", "position"], "leerjaar IS NULL"),
+        (
+            "uq_waitlist_entry_offer_leerjaar_position",
+            ["offer_id", "leerjaar", "position"],
+            "leerjaar IS NOT NULL",
+        ),
+    ):
+        condition = sa.text(predicate)
+        op.create_index(
+            name,
+            "waitlist_entry",
+            columns,
+            unique=True,
+            sqlite_where=condition,
+            postgresql_where=condition,
+        )
+
 
 def downgrade() -> None:
+    op.drop_index("uq_waitlist_entry_offer_leerjaar_position", table_name="waitlist_entry")
+    op.drop_index("uq_waitlist_entry_offer_position", table_name="waitlist_entry")
+    op.execute("DELETE FROM waitlist_entry WHERE leerjaar IS NOT NULL")
+    with op.batch_alter_table("waitlist_entry") as batch:
+        batch.drop_constraint(op.f("ck_waitlist_entry_leerjaar"), type_="check")
+        batch.create_unique_constraint(op.f("uq_waitlist_entry_offer_id"), ["offer_id", "position"])
+        batch.drop_column("leerjaar")
     op.drop_table("pgb_tariff")
     op.drop_column("signal", "pgb_tariff")
     op.drop_column("signal", "leerjaren")
