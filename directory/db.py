@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, Index, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -67,6 +67,14 @@ def enum_column(enum_class: type[Any]) -> Enum:
 
 # JSON lists: JSONB on PostgreSQL, so rows compare, DISTINCT works and indexes are possible.
 JSONList = JSON().with_variant(JSONB(), "postgresql")
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index over the rows where `where` holds (SQLite and PostgreSQL both have them):
+    e.g. one norm per category *and municipality*, among the rows that have one."""
+    return Index(
+        name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where)
+    )
 
 
 def utcnow() -> datetime:

@@ -23,11 +23,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.db import Base, UTCDateTime, utcnow
+from directory.db import Base, UTCDateTime, partial_index, utcnow
 
 FTS_TABLE = "search_text"
 # The two columns of `search_text`; relevance puts a match in the name above one elsewhere.
@@ -129,12 +128,7 @@ class IndexOutbox(Base):
     __tablename__ = "index_outbox"
     __table_args__ = (
         CheckConstraint("operation IN ('upsert', 'delete')", name="operation"),
-        Index(
-            "ix_index_outbox_pending",
-            "id",
-            sqlite_where=text("processed_at IS NULL"),
-            postgresql_where=text("processed_at IS NULL"),
-        ),
+        partial_index("ix_index_outbox_pending", "id", where="processed_at IS NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

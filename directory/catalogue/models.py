@@ -29,12 +29,11 @@ from sqlalchemy import (
     and_,
     or_,
     select,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from directory.db import Base, JSONList, UTCDateTime, enum_column, utcnow
+from directory.db import Base, JSONList, UTCDateTime, enum_column, partial_index, utcnow
 from directory.enums import (
     AvailabilityStatus,
     ContractKind,
@@ -317,28 +316,25 @@ class WaitingNorm(Base):
         CheckConstraint("municipality_code IS NULL OR jeugdregio_code IS NULL", name="one_region"),
         CheckConstraint("intake_weeks >= 0 AND treatment_weeks >= 0", name="weeks"),
         # One norm per category and region (and one national norm per category).
-        Index(
+        partial_index(
             "uq_waiting_norm_municipality",
             "category",
             "municipality_code",
+            where="municipality_code IS NOT NULL",
             unique=True,
-            sqlite_where=text("municipality_code IS NOT NULL"),
-            postgresql_where=text("municipality_code IS NOT NULL"),
         ),
-        Index(
+        partial_index(
             "uq_waiting_norm_jeugdregio",
             "category",
             "jeugdregio_code",
+            where="jeugdregio_code IS NOT NULL",
             unique=True,
-            sqlite_where=text("jeugdregio_code IS NOT NULL"),
-            postgresql_where=text("jeugdregio_code IS NOT NULL"),
         ),
-        Index(
+        partial_index(
             "uq_waiting_norm_national",
             "category",
+            where="municipality_code IS NULL AND jeugdregio_code IS NULL",
             unique=True,
-            sqlite_where=text("municipality_code IS NULL AND jeugdregio_code IS NULL"),
-            postgresql_where=text("municipality_code IS NULL AND jeugdregio_code IS NULL"),
         ),
     )
 
@@ -381,22 +377,20 @@ class WaitlistEntry(Base):
         CheckConstraint("position >= 1", name="position"),
         CheckConstraint("leerjaar IS NULL OR leerjaar BETWEEN 1 AND 8", name="leerjaar"),
         # One list per offer, or one per groep/leerjaar for a school that keeps them so.
-        Index(
+        partial_index(
             "uq_waitlist_entry_offer_position",
             "offer_id",
             "position",
+            where="leerjaar IS NULL",
             unique=True,
-            sqlite_where=text("leerjaar IS NULL"),
-            postgresql_where=text("leerjaar IS NULL"),
         ),
-        Index(
+        partial_index(
             "uq_waitlist_entry_offer_leerjaar_position",
             "offer_id",
             "leerjaar",
             "position",
+            where="leerjaar IS NOT NULL",
             unique=True,
-            sqlite_where=text("leerjaar IS NOT NULL"),
-            postgresql_where=text("leerjaar IS NOT NULL"),
         ),
     )
 

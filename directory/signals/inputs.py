@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +50,7 @@ from directory.signals.rules import CandidateOffer, ContractTerm, MunicipalityPo
 from directory.signals.tariffs import PgbTariffRow
 
 MAX_LISTED = 20_000
+R = TypeVar("R")
 # The categories no signal is about (`candidates.SKIPPED_IJW_CATEGORIES`), as keys.
 SKIPPED_CATEGORIES = frozenset(f"ijw:{code}" for code in SKIPPED_IJW_CATEGORIES)
 
@@ -118,32 +119,37 @@ def load_municipalities(session: Session) -> Municipalities:
 
 
 def load_norms(session: Session) -> dict[str, list[NormRow]]:
-    norms: dict[str, list[NormRow]] = defaultdict(list)
-    query = select(
+    """The waiting norms municipalities, jeugdregio's and the country set, by category."""
+    return _by_category(
+        session,
+        NormRow,
         WaitingNorm.category,
         WaitingNorm.municipality_code,
         WaitingNorm.jeugdregio_code,
         WaitingNorm.intake_weeks,
         WaitingNorm.treatment_weeks,
     )
-    for row in session.execute(query):
-        norms[row.category].append(NormRow(*row))
-    return norms
 
 
 def load_pgb_tariffs(session: Session) -> dict[str, list[PgbTariffRow]]:
     """The PGB tariffs municipalities and jeugdregio's set, by category."""
-    tariffs: dict[str, list[PgbTariffRow]] = defaultdict(list)
-    query = select(
+    return _by_category(
+        session,
+        PgbTariffRow,
         PgbTariffSetting.category,
         PgbTariffSetting.municipality_code,
         PgbTariffSetting.jeugdregio_code,
         PgbTariffSetting.cents,
         PgbTariffSetting.unit,
     )
-    for row in session.execute(query):
-        tariffs[row.category].append(PgbTariffRow(*row))
-    return tariffs
+
+
+def _by_category(session: Session, row: Callable[..., R], *columns: Any) -> dict[str, list[R]]:
+    """`row` made of each row of `columns` (the category first), by category."""
+    found: dict[str, list[R]] = defaultdict(list)
+    for values in session.execute(select(*columns)):
+        found[values[0]].append(row(*values))
+    return found
 
 
 def category_of(offer: Any) -> str | None:

@@ -14,11 +14,10 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.db import Base, JSONList, UTCDateTime, utcnow
+from directory.db import Base, JSONList, UTCDateTime, partial_index, utcnow
 
 
 class Signal(Base):
@@ -97,21 +96,19 @@ class PgbTariffSetting(Base):
             "(municipality_code IS NULL) <> (jeugdregio_code IS NULL)", name="one_region"
         ),
         CheckConstraint("cents > 0", name="cents"),
-        Index(
+        partial_index(
             "uq_pgb_tariff_municipality",
             "category",
             "municipality_code",
+            where="municipality_code IS NOT NULL",
             unique=True,
-            sqlite_where=text("municipality_code IS NOT NULL"),
-            postgresql_where=text("municipality_code IS NOT NULL"),
         ),
-        Index(
+        partial_index(
             "uq_pgb_tariff_jeugdregio",
             "category",
             "jeugdregio_code",
+            where="jeugdregio_code IS NOT NULL",
             unique=True,
-            sqlite_where=text("jeugdregio_code IS NOT NULL"),
-            postgresql_where=text("jeugdregio_code IS NOT NULL"),
         ),
     )
 

@@ -11,11 +11,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from directory.db import Base, UTCDateTime, utcnow
+from directory.db import Base, UTCDateTime, partial_index, utcnow
 
 
 class Watch(Base):
@@ -48,14 +47,13 @@ class WatchAlert(Base):
     __tablename__ = "watch_alert"
     __table_args__ = (
         CheckConstraint("event IN ('place_opened', 'wait_within_norm', 'pgb_route')", name="event"),
-        Index(
+        partial_index(
             "uq_watch_alert_running",
             "watch_id",
             "event",
             "subject_id",
+            where="ended_at IS NULL",
             unique=True,
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_watch_alert_watch_raised", "watch_id", "raised_at"),
     )
