@@ -300,7 +300,7 @@ def load_candidates(
                     school_type=row.school_type,
                 ),
                 kind=row.kind,
-                figures=_figures(headline(figures.get(row.id, []), now)),
+                figures=_headline_figures(figures.get(row.id, []), now),
                 accepts_pgb=row.accepts_pgb,
                 tariff_cents=row.tariff_cents,
                 tariff_unit=row.tariff_unit,
@@ -315,7 +315,11 @@ def load_candidates(
                     else frozenset()
                 ),
                 leerjaren=taught.get(row.id, ()),
-                by_leerjaar=_by_leerjaar(figures.get(row.id, []), taught.get(row.id, ()), now),
+                by_leerjaar=(
+                    _by_leerjaar(figures.get(row.id, []), taught[row.id], now)
+                    if row.id in taught
+                    else ()
+                ),
             )
         )
     return candidates
@@ -334,6 +338,21 @@ def _by_leerjaar(
         (number, _figures(leerjaar_headline(scoped, number, now, leerjaren=taught)))
         for number in numbers
     )
+
+
+def _headline_figures(scoped: list[ScopedFigures], now: datetime) -> Figures | None:
+    """The headline figure as the rule sees it; most offers publish one offer-wide figure,
+    which is its own headline (read directly: this runs for every offer)."""
+    if len(scoped) == 1 and scoped[0].scope == "offer":
+        only = scoped[0]
+        return Figures(
+            only.status,
+            only.open_places,
+            only.intake_wait_weeks,
+            only.treatment_wait_weeks,
+            only.valid_until,
+        )
+    return _figures(headline(scoped, now))
 
 
 def _figures(top: Headline | None) -> Figures | None:

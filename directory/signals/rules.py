@@ -226,11 +226,14 @@ def evaluate(
     age: int | None = None,
     max_distance_km: float,
     pgb_tariff: PgbTariff | None = None,
+    explain: bool = True,
 ) -> Evaluation:
     """Is the PGB route (or, for schools, an education gap) open for `category` in M?
 
     `offers` may hold offers of other categories; they are ignored. With `age`, offers
-    whose age range excludes it count neither as contracted nor as alternatives.
+    whose age range excludes it count neither as contracted nor as alternatives. Without
+    `explain`, a finding of "available" comes without its evidence (a sweep over every
+    pair needs the evidence only where a signal opens, changes or resolves).
     """
     kind = signal_kind(category)
     relevant = sorted(
@@ -239,11 +242,16 @@ def evaluate(
     )
     is_contracted = {o.offer_id: counts_for(o, municipality, today) for o in relevant}
     contracted = [o for o in relevant if is_contracted[o.offer_id]]
-    evidence = tuple(evidence_for(o.offer_id, o.figures, norm, now) for o in contracted)
     finding: Finding
+    available = any(available_within_norm(o.figures, norm, now) for o in contracted)
+    evidence = (
+        tuple(evidence_for(o.offer_id, o.figures, norm, now) for o in contracted)
+        if explain or not available
+        else ()
+    )
     if not contracted:
         finding, reason_code = "no_contract", NO_CONTRACTED_OFFER
-    elif any(item.available for item in evidence):
+    elif available:
         finding, reason_code = "available", CONTRACTED_WITHIN_NORM
     elif any(item.reason_code in UNKNOWN_REASONS for item in evidence):
         # An offer without a fresh, complete figure might start within the norm: saying

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from directory.bulk import collector_paused
 from directory.catalogue.rules import Norm, resolve_norm
 from directory.config import Settings
 from directory.enums import OfferKind
@@ -75,6 +76,7 @@ class EvaluationSummary:
 # --- categories -----------------------------------------------------------------------
 
 
+@collector_paused()  # a sweep builds objects by the hundred thousand
 def evaluate_signals(
     session: Session,
     *,
@@ -94,8 +96,8 @@ def evaluate_signals(
     sweep cannot tell a gap from a category nobody there needs), unless one of their rows
     is open: then the need was known, and a `no_contract` task opens in its place.
 
-    Municipalities do not buy school places: for education, the places "contracted" for M
-    are the schools located in M or whose samenwerkingsverband covers M (see `_terms`).
+    Municipalities do not buy school places: for education, M's supply is the schools
+    that serve M (`rules.counts_for`), not contracts.
     """
     if categories is not None:
         unknown = sorted(category for category in categories if not is_category(category))
@@ -148,7 +150,8 @@ def evaluate_signals(
         )
         # The verdict depends on the contracted offers alone; alternatives are looked up
         # only where there is a shortage to show them on.
-        verdict = evaluate(point, category, chosen, norm, **arguments)
+        explain = any(row.state == OPEN for row in rows.values())
+        verdict = evaluate(point, category, chosen, norm, explain=explain, **arguments)
         recorder.evaluated += bool(chosen)
         if verdict.open and verdict.kind == "pgb_route" and point.lat and point.lon:
             ids = {offer.offer_id for offer in chosen}

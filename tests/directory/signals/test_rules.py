@@ -665,3 +665,24 @@ def test_primary_schools_say_groep() -> None:
     words = signal_text("education_gap", "education:cluster-3:so", "nl", leerjaren=(3, 4, 6))
 
     assert "binnen de norm een leerling plaatsen in groep 3, 4 en 6." in words
+
+
+def test_a_sweep_builds_no_evidence_where_a_contracted_offer_is_available() -> None:
+    offers = [contracted(1, WITHIN), contracted(2, OVER)]
+    quiet = evaluate(
+        ROTTERDAM, CARE, offers, NORM, now=NOW, today=TODAY, max_distance_km=MAX_KM, explain=False
+    )
+
+    assert (quiet.finding, quiet.evidence) == ("available", ())
+    assert run(offers).evidence  # asked for, the evidence is there
+    short = evaluate(
+        ROTTERDAM,
+        CARE,
+        [contracted(2, OVER)],
+        NORM,
+        now=NOW,
+        today=TODAY,
+        max_distance_km=MAX_KM,
+        explain=False,
+    )
+    assert [item.offer_id for item in short.evidence] == [2]  # a shortage always explains
