@@ -61,9 +61,15 @@ def generate_catalogue(
         raise ValueError("offers must not be negative")
     session.flush()  # rows the caller added count for the highest ids below
     municipalities = [
-        MunicipalityPoint(code, name, lat, lon)
-        for code, name, lat, lon in session.execute(
-            select(Municipality.code, Municipality.name, Municipality.lat, Municipality.lon)
+        MunicipalityPoint(code, name, lat, lon, region)
+        for code, name, lat, lon, region in session.execute(
+            select(
+                Municipality.code,
+                Municipality.name,
+                Municipality.lat,
+                Municipality.lon,
+                Municipality.jeugdregio_code,
+            )
             .where(Municipality.valid_to.is_(None))
             .order_by(Municipality.code)
         )

@@ -53,6 +53,9 @@ INSERT_ORDER = (
 SCHOOL_SHARE, EDUCATION_AT_SCHOOL, YOUTH_CARE_AT_PROVIDER = 0.41, 0.85, 0.68
 SBO_SCHOOL_SHARE = 0.15
 PGB_SHARE, TARIFF_KNOWN_SHARE, CONTRACTED_SHARE = 0.4, 0.5, 0.6
+# Of the contracted care, what a jeugdregio buys for all its members (as Rijnmond does);
+# of the schools that list leerjaren, those that publish a figure per leerjaar.
+REGIONAL_SHARE, PER_LEERJAAR_SHARE = 0.3, 0.4
 MEASURED_WITHIN = timedelta(days=60)
 VALIDITY = DEFAULT_VALIDITY  # with MEASURED_WITHIN, about half the figures are stale
 JITTER_KM, KM_PER_DEGREE = 3.5, 111.32
@@ -82,6 +85,7 @@ class MunicipalityPoint:
     name: str
     lat: float
     lon: float
+    jeugdregio: str | None = None
 
 
 def build_rows(
@@ -244,21 +248,32 @@ class _Builder:
         self.batch["offer"].append(row)
         for location_id in rng.sample(locations, min(len(locations), rng.randint(1, 2))):
             self.batch["offer_location"].append({"offer_id": offer_id, "location_id": location_id})
-        self._report(offer_id, row["kind"])
+        if len(row["leerjaren"]) > 1 and rng.random() < PER_LEERJAAR_SHARE:
+            for leerjaar in row["leerjaren"]:
+                self._report(offer_id, row["kind"], leerjaar)
+        else:
+            self._report(offer_id, row["kind"])
         if care and rng.random() < CONTRACTED_SHARE:
             neighbours = self.neighbours[place.code][: rng.choice((1, 2, 2, 3))]
+            regional = place.jeugdregio is not None and rng.random() < REGIONAL_SHARE
+            buyers = (
+                [(None, place.jeugdregio)]
+                if regional
+                else [(code, None) for code in (place.code, *neighbours)]
+            )
             self.batch["contract"].extend(
                 {
                     "id": next(self.ids["contract"]),
                     "municipality_code": code,
+                    "jeugdregio_code": region,
                     "offer_id": offer_id,
                     "valid_from": date(2024, 1, 1),
                     "valid_to": None,
                 }
-                for code in (place.code, *neighbours)
+                for code, region in buyers
             )
 
-    def _report(self, offer_id: int, kind: OfferKind) -> None:
+    def _report(self, offer_id: int, kind: OfferKind, leerjaar: int | None = None) -> None:
         rng = self.rng
         status, open_places, bruto, intake, treatment = figure(rng, kind)
         age = timedelta(seconds=rng.randrange(int(MEASURED_WITHIN.total_seconds())))
@@ -269,7 +284,7 @@ class _Builder:
                 "id": report_id,
                 "offer_id": offer_id,
                 "location_id": None,
-                "leerjaar": None,
+                "leerjaar": leerjaar,
                 "status": status,
                 "open_places": open_places,
                 "waiting_list_size": bruto,
@@ -283,7 +298,11 @@ class _Builder:
             }
         )
         self.batch["current_availability"].append(
-            {"offer_id": offer_id, "scope": availability_scope(None, None), "report_id": report_id}
+            {
+                "offer_id": offer_id,
+                "scope": availability_scope(None, leerjaar),
+                "report_id": report_id,
+            }
         )
 
 

@@ -119,7 +119,7 @@ def test_generated_offers_are_located_in_more_than_one_municipality(
     assert len(municipalities) > 1
 
 
-def test_each_offer_has_exactly_one_current_report_for_the_whole_offer(
+def test_each_offer_has_a_current_figure_for_the_whole_offer_or_one_per_leerjaar(
     session: Session, now: datetime
 ) -> None:
     generate_catalogue(session, offers=OFFERS, now=now)
@@ -129,10 +129,15 @@ def test_each_offer_has_exactly_one_current_report_for_the_whole_offer(
             AvailabilityReport, AvailabilityReport.id == CurrentAvailability.report_id
         )
     ).all()
-    assert sorted(offer_id for offer_id, _, _ in current) == sorted(
-        session.scalars(select(Offer.id)).all()
-    )
-    assert {scope for _, scope, _ in current} == {"offer"}
+    scopes: dict[int, set[str]] = {}
+    for offer_id, scope, _ in current:
+        scopes.setdefault(offer_id, set()).add(scope)
+    offers = {offer.id: offer for offer in session.scalars(select(Offer))}
+    assert sorted(scopes) == sorted(offers)
+    per_leerjaar = {offer_id for offer_id, found in scopes.items() if found != {"offer"}}
+    assert per_leerjaar  # some schools publish per leerjaar, as the Rotterdam report asks
+    for offer_id in per_leerjaar:
+        assert scopes[offer_id] == {f"leerjaar:{n}" for n in offers[offer_id].leerjaren}
     assert all(report.offer_id == offer_id for offer_id, _, report in current)
     assert {report.reported_by for _, _, report in current} == {"generator"}
 
@@ -275,28 +280,39 @@ def test_education_never_takes_pgb_and_ages_fit_each_kind(session: Session, now:
     assert 0.35 < sum(offer.tariff_cents is not None for offer in care) / len(care) < 0.65
 
 
-def test_care_is_contracted_by_its_own_municipality_and_neighbours(
+def test_care_is_contracted_by_its_municipality_and_neighbours_or_by_its_jeugdregio(
     session: Session, now: datetime
 ) -> None:
     generate_catalogue(session, offers=OFFERS, now=now)
 
     contracts = session.execute(select(Contract, Offer.kind).join(Offer)).all()
     by_offer: dict[int, set[str]] = defaultdict(set)
+    regional: dict[int, list[str]] = defaultdict(list)
     for contract, kind in contracts:
         assert kind is not OfferKind.SPECIAL_EDUCATION
         assert (contract.valid_from, contract.valid_to) == (date(2024, 1, 1), None)
-        by_offer[contract.offer_id].add(contract.municipality_code)
+        if contract.jeugdregio_code is not None:
+            regional[contract.offer_id].append(contract.jeugdregio_code)
+        else:
+            assert contract.municipality_code is not None
+            by_offer[contract.offer_id].add(contract.municipality_code)
     own = {
-        offer_id: code
-        for offer_id, code in session.execute(
-            select(Offer.id, Organisation.municipality_code).join(Organisation)
+        offer_id: (code, region)
+        for offer_id, code, region in session.execute(
+            select(Offer.id, Organisation.municipality_code, Municipality.jeugdregio_code)
+            .join(Organisation, Organisation.id == Offer.organisation_id)
+            .join(Municipality, Municipality.code == Organisation.municipality_code)
         )
     }
     for offer_id, codes in by_offer.items():
-        assert own[offer_id] in codes
+        assert own[offer_id][0] in codes
         assert 2 <= len(codes) <= 4
+        assert offer_id not in regional
+    for offer_id, regions in regional.items():
+        assert regions == [own[offer_id][1]]  # one contract, by its own municipality's region
+    assert regional  # a jeugdregio buys some care for all its members, as Rijnmond does
     care = session.scalars(select(Offer.id).where(Offer.kind != OfferKind.SPECIAL_EDUCATION)).all()
-    assert 0.45 < len(by_offer) / len(care) < 0.75
+    assert 0.45 < (len(by_offer) + len(regional)) / len(care) < 0.75
 
 
 def test_generating_again_continues_after_existing_ids_and_leaves_room_for_new_rows(
