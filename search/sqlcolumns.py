@@ -8,17 +8,20 @@ Freshness is decided here, in SQL, from the query's `now`: a figure is fresh whi
 known places.
 
 The figure is the document's headline (`HEADLINE`), or with a leerjaar asked, that
-leerjaar's (`leerjaar_figure`): each leerjaar the offer is found under has its figure
-stored as rows of `search_document_value` (`leerjaar_values`; "lj3.wait" → "80", times as
-microseconds since 1970); its "lj3.status" row is always there (empty without a figure),
-so it also says that the offer takes children in leerjaar 3 (`teaches`).
+leerjaar's (`leerjaar_figure`). Figures are stored as rows of `search_document_value`
+(`leerjaar_values`; "lj3.wait" → "80", times as microseconds since 1970). A school whose
+leerjaren say different things stores each leerjaar's figure; one whose leerjaren all share
+its headline (most schools: one figure for the whole offer) stores that figure once, as
+"lj0.*", and "lj3.status" → "=" for each leerjaar ("the same"). Either way an "lj3.status"
+row is there (empty without a figure), so it also says that the offer takes children in
+leerjaar 3 (`teaches`).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,6 +43,8 @@ KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # never none: from
 STATUSES = [status.value for status in AvailabilityStatus]
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES, start=1)}
 LEERJAAR_PREFIX = "lj"  # the fields of each leerjaar's figure: "lj3.status", "lj3.wait", ...
+SHARED = 0  # "lj0.*": the one figure all of a school's leerjaren share
+SAME = "="  # "lj3.status" of a leerjaar whose figure is the shared one
 # The parts of a leerjaar's figure, by their field suffix ("lj3.status").
 FIGURE_PARTS = ("status", "places", "wait", "measured", "valid")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,9 +85,21 @@ def leerjaar_field(leerjaar: int, part: str) -> str:
     return f"{LEERJAAR_PREFIX}{leerjaar}.{part}"
 
 
-def leerjaar_values(figures: Iterable[LeerjaarFigure]) -> list[tuple[str, str]]:
+def leerjaar_values(
+    figures: Sequence[LeerjaarFigure], headline: LeerjaarFigure
+) -> list[tuple[str, str]]:
     """The (field, value) rows that store each leerjaar's figure of a document; the status
-    row is there even without a figure (empty), for `teaches`."""
+    row is there even without a figure (empty), for `teaches`. When every leerjaar's figure
+    is the `headline` (its leerjaar number aside), it is stored once (`SHARED`)."""
+    if figures and all(figure[1:] == headline[1:] for figure in figures):
+        return [
+            *_figure_rows([headline._replace(leerjaar=SHARED)]),
+            *((leerjaar_field(figure.leerjaar, "status"), SAME) for figure in figures),
+        ]
+    return _figure_rows(figures)
+
+
+def _figure_rows(figures: Iterable[LeerjaarFigure]) -> list[tuple[str, str]]:
     rows = []
     for figure in figures:
         parts = {
@@ -101,13 +118,17 @@ def leerjaar_values(figures: Iterable[LeerjaarFigure]) -> list[tuple[str, str]]:
 
 
 def read_leerjaar_values(rows: Iterable[tuple[int, str, str]]) -> dict[int, list[LeerjaarFigure]]:
-    """Each offer's leerjaar figures, by leerjaar, from its (offer id, field, value) rows
-    (`leerjaar_values`)."""
+    """Each offer's own leerjaar figures, by leerjaar, from its (offer id, field, value)
+    rows (`leerjaar_values`); none for a school whose leerjaren share its headline."""
     parts: dict[int, dict[int, dict[str, str]]] = defaultdict(dict)
     for offer_id, field, value in rows:
         number, _, part = field.removeprefix(LEERJAAR_PREFIX).partition(".")
         if field.startswith(LEERJAAR_PREFIX) and number.isdigit() and part in FIGURE_PARTS:
             parts[offer_id].setdefault(int(number), {})[part] = value
+    for found in parts.values():
+        found.pop(SHARED, None)
+        for same in [n for n, values in found.items() if values.get("status") == SAME]:
+            del found[same]
     return {
         offer_id: [_figure(number, found[number]) for number in sorted(found)]
         for offer_id, found in parts.items()
@@ -148,12 +169,17 @@ def leerjaar_figure(source: FromClause, leerjaar: int) -> tuple[FromClause, Figu
     joined = source
     column: dict[str, ColumnElement[Any]] = {}
     for part in FIGURE_PARTS:
-        alias = values.alias(f"lj_{part}")
+        own, shared = values.alias(f"lj_{part}"), values.alias(f"lj0_{part}")
         joined = joined.outerjoin(
-            alias,
-            and_(alias.c.offer_id == Doc.id, alias.c.field == leerjaar_field(leerjaar, part)),
+            own, and_(own.c.offer_id == Doc.id, own.c.field == leerjaar_field(leerjaar, part))
+        ).outerjoin(
+            shared,
+            and_(shared.c.offer_id == Doc.id, shared.c.field == leerjaar_field(SHARED, part)),
         )
-        column[part] = alias.c.value if part == "status" else cast(alias.c.value, BigInteger)
+        if part == "status":
+            column[part] = case((own.c.value == SAME, shared.c.value), else_=own.c.value)
+        else:  # a school stores either its leerjaren's parts or the shared ones
+            column[part] = cast(func.coalesce(own.c.value, shared.c.value), BigInteger)
     figure = Figure(
         status=column["status"],
         open_places=column["places"],

@@ -291,7 +291,9 @@ class SqlIndex:
         values += [
             {"offer_id": document.id, "field": field, "value": value}
             for document in documents
-            for field, value in sqlcolumns.leerjaar_values(document.leerjaar_figures)
+            for field, value in sqlcolumns.leerjaar_values(
+                document.leerjaar_figures, _headline_figure(document)
+            )
         ]
         if values:
             connection.execute(insert(IndexedValue), values)
@@ -381,14 +383,25 @@ def _with_compound_words(normalised: str) -> str:
     return f"{normalised} {' '.join(extra)}" if extra else normalised
 
 
+def _headline_figure(document: SearchDocument) -> LeerjaarFigure:
+    return LeerjaarFigure(
+        sqlcolumns.SHARED,
+        document.status,
+        document.open_places,
+        document.total_wait_weeks,
+        document.measured_at,
+        document.valid_until,
+    )
+
+
 def _hit(row: Any, now: datetime, query: SearchQuery, figures: list[LeerjaarFigure]) -> Hit:
-    if query.leerjaar is None:
-        figure = LeerjaarFigure(
-            0, row.status, row.open_places, row.total_wait_weeks, row.measured_at, row.valid_until
-        )
-    else:
-        # Found under the leerjaar, so it has a figure row for it (perhaps an empty one).
-        figure = next(found for found in figures if found.leerjaar == query.leerjaar)
+    headline = LeerjaarFigure(
+        0, row.status, row.open_places, row.total_wait_weeks, row.measured_at, row.valid_until
+    )
+    figure = headline
+    if query.leerjaar is not None:
+        # Found under the leerjaar: its own figure, or the headline all its leerjaren share.
+        figure = next((found for found in figures if found.leerjaar == query.leerjaar), headline)
         figures = []
     return judged_hit(
         id=row.id,
