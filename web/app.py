@@ -21,6 +21,7 @@ from sync.relay import RelayThread
 from sync.runner import JobContext, late_after, make_scheduler
 from web.api import docs as api_docs
 from web.api import openapi
+from web.api.health import OfferCount
 from web.capabilities import JOB_SOURCES, ROUTES
 from web.kit.problems import EXCEPTION_HANDLERS
 from web.kit.ratelimit import RateLimiter
@@ -91,6 +92,7 @@ def create_app(
     app.state.search = search
     # How old each job's last run may be before /health calls it late, from the jobs' specs.
     app.state.late_after = late_after(JOB_SOURCES, JobContext(session_factory, settings, search))
+    app.state.offer_count = OfferCount()
     app.state.style_sheet = build_style_sheet()
     app.state.provider_limiter = RateLimiter(settings.provider_rate_per_minute)
     app.state.waitlist_limiter = RateLimiter(settings.waitlist_lookups_per_minute)

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -101,3 +102,23 @@ def test_a_job_that_has_not_run_for_too_long_is_late_and_health_still_answers_20
     jobs = response.json()["jobs"]
     assert (jobs[SEND_NOTIFICATIONS]["state"], jobs[EVALUATE_SIGNALS]["state"]) == ("late", "ok")
     assert jobs[SEND_NOTIFICATIONS]["last_run_at"] == now.isoformat()
+
+
+def test_health_counts_the_offers_at_most_once_a_minute(
+    session_factory: sessionmaker[Session], now: datetime
+) -> None:
+    counted: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "count(" in statement.lower() and "FROM offer" in statement:
+            counted.append(statement)
+
+    engine = session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        client = TestClient(create_app(SETTINGS, session_factory=session_factory))
+        answers = [client.get("/health") for _ in range(20)]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert all(answer.status_code == 200 for answer in answers)
+    assert len(counted) == 1  # a load balancer polling every second scans nothing more
