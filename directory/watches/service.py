@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from directory.catalogue.figures import current_figures
 from directory.catalogue.models import Offer, Organisation
-from directory.catalogue.rules import Norm, headline, is_fresh
+from directory.catalogue.rules import Norm, headline, is_fresh, taught_leerjaren
 from directory.db import CHUNK
 from directory.enums import OrganisationKind
 from directory.errors import DirectoryError, InvalidDataError, InvalidParam, NotFoundError
@@ -204,20 +204,29 @@ def record_watch_evaluations(
             )
         ):
             running[watch_id][(event, subject_id)] = alert_id
-    # Offers whose episodes no longer hold in a watch's results: what is known of them now.
-    in_doubt = {
-        subject_id
-        for item in evaluations
-        for event, subject_id in running[item.watch.id].keys()
-        - {holding.key for holding in item.holding}
-        if event in OFFER_EVENTS
+    # Offers whose episodes no longer hold in a watch's results: what is known of them now
+    # (for a watch of one leerjaar, that leerjaar's figure).
+    in_doubt: dict[int | None, set[int]] = defaultdict(set)
+    for item in evaluations:
+        for event, subject_id in running[item.watch.id].keys() - {
+            holding.key for holding in item.holding
+        }:
+            if event in OFFER_EVENTS:
+                in_doubt[item.watch.search.get("leerjaar")].add(subject_id)
+    offers = {
+        leerjaar: current_offers(session, ids, now, leerjaar=leerjaar)
+        for leerjaar, ids in in_doubt.items()
     }
-    offers = current_offers(session, in_doubt, now)
     ended: list[int] = []
     raised: list[tuple[Watch, list[WatchAlert]]] = []
     for item in evaluations:
         watch, episodes = item.watch, running[item.watch.id]
-        found = changes(episodes.keys(), item.holding, offers=offers, norm_for=item.norm_for)
+        found = changes(
+            episodes.keys(),
+            item.holding,
+            offers=offers.get(watch.search.get("leerjaar"), {}),
+            norm_for=item.norm_for,
+        )
         ended += [episodes[key] for key in found.ended]
         alerts = [
             WatchAlert(
@@ -247,11 +256,12 @@ def record_watch_evaluations(
 
 
 def current_offers(
-    session: Session, offer_ids: Iterable[int], now: datetime
+    session: Session, offer_ids: Iterable[int], now: datetime, *, leerjaar: int | None = None
 ) -> dict[int, MatchedOffer | None]:
-    """What the catalogue says now of each offer, its headline figure judged at `now` as
-    search judges it (status "unknown" when stale or missing); None for an offer that is
-    deleted or does not exist."""
+    """What the catalogue says now of each offer, its headline figure (with `leerjaar`,
+    that leerjaar's, as search gives it) judged at `now` as search judges it (status
+    "unknown" when stale or missing); None for an offer that is deleted or does not exist,
+    or, with `leerjaar`, does not take children in it."""
     ids = sorted(set(offer_ids))
     found: dict[int, MatchedOffer | None] = dict.fromkeys(ids)
     for start in range(0, len(ids), CHUNK):
@@ -260,7 +270,10 @@ def current_offers(
         for offer in session.scalars(
             select(Offer).where(Offer.id.in_(chunk), Offer.deleted_at.is_(None))
         ):
-            top = headline(figures.get(offer.id, []), now)
+            taught = taught_leerjaren(offer.leerjaren, offer.school_type)
+            if leerjaar is not None and leerjaar not in taught:
+                continue  # no longer found under the leerjaar: the episode ends
+            top = headline(figures.get(offer.id, []), now, leerjaar=leerjaar, leerjaren=taught)
             fresh = top if top is not None and is_fresh(top.valid_until, now) else None
             found[offer.id] = MatchedOffer(
                 offer.id,

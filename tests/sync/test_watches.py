@@ -11,7 +11,7 @@ from directory.catalogue.models import Offer, Organisation
 from directory.catalogue.service import queue_index
 from directory.config import Settings
 from directory.db import unit_of_work
-from directory.enums import AvailabilityStatus, OrganisationKind
+from directory.enums import AvailabilityStatus, OfferKind, OrganisationKind, SchoolType
 from directory.notifications.models import Notification, WebhookSubscription
 from directory.notifications.service import WATCH_ALERT_EVENT, add_organisation_webhook
 from directory.watches.models import Watch, WatchAlert
@@ -415,3 +415,53 @@ def test_the_watch_job_reads_the_running_episodes_of_all_watches_at_once(
         event.remove(engine, "before_cursor_execute", seen)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len([s for s in reads if "FROM watch_alert" in s]) == 1
+
+
+def test_a_watch_for_one_groep_sees_that_groeps_figure_only(
+    session_factory: sessionmaker[Session], session: Session, now: datetime
+) -> None:
+    search = make_search(session_factory)
+    watcher = municipality(session)
+    board = create_organisation(session)
+    place = create_location(session, board, municipality_code=ROTTERDAM, lat=51.92, lon=4.48)
+    school = create_offer(
+        session,
+        board,
+        locations=[place],
+        kind=OfferKind.SPECIAL_EDUCATION,
+        school_type=SchoolType.SO,
+        cluster=3,
+        leerjaren=[1, 3],
+    )
+    create_report(session, school, now=now, leerjaar=1, status=AvailabilityStatus.OPEN,
+                  open_places=2, intake_wait_weeks=0, treatment_wait_weeks=0)  # fmt: skip
+    create_report(session, school, now=now, leerjaar=3, status=AvailabilityStatus.WAITLIST,
+                  open_places=0, intake_wait_weeks=80, treatment_wait_weeks=0)  # fmt: skip
+    watches = {
+        groep: create_watch(
+            session,
+            watcher.id,
+            WatchInput(
+                f"G-{groep}", ROTTERDAM, None, search_json(SearchQuery(leerjaar=groep), None)
+            ),
+            now=now,
+        )
+        for groep in (1, 3)
+    }
+    session.commit()
+
+    run(session_factory, search, now)
+    assert ("place_opened", school.id, True) in alerts(session, watches[1].id)
+    assert alerts(session, watches[3].id) == []  # groep 3 waits 80 weeks
+
+    # Groep 1 fills up while groep 3 opens: groep 1's episode ends (the school as a whole
+    # still has places, but not in groep 1), and groep 3's watch hears of its place.
+    later = now + timedelta(hours=1)
+    create_report(session, school, now=later, leerjaar=1, status=AvailabilityStatus.WAITLIST,
+                  open_places=0, intake_wait_weeks=40, treatment_wait_weeks=0)  # fmt: skip
+    create_report(session, school, now=later, leerjaar=3, status=AvailabilityStatus.OPEN,
+                  open_places=1, intake_wait_weeks=0, treatment_wait_weeks=0)  # fmt: skip
+    session.commit()
+    run(session_factory, search, later)
+    assert all(not running for _, _, running in alerts(session, watches[1].id))
+    assert ("place_opened", school.id, True) in alerts(session, watches[3].id)

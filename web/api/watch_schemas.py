@@ -36,6 +36,11 @@ class WatchSearch(BaseModel):
         default_factory=list, description="iJw category 40-55.", examples=[[45]]
     )
     age: int | None = Field(default=None, description="The child's age, 0-30.", examples=[9])
+    leerjaar: int | None = Field(
+        default=None,
+        description="Groep 1-8 (SO, SBO) or leerjaar 1-6 (VSO): only schools that take children "
+        "in it, judged by that leerjaar's own figure.",
+    )
     municipality: str | None = Field(default=None, description="Where the offer is located.")
     contracted_by: str | None = Field(default=None, description="CBS code of a contract.")
     max_wait_weeks: int | None = None

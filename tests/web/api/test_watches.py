@@ -135,10 +135,14 @@ def test_a_watch_search_is_checked_like_the_offer_search(
     api: TestClient, session: Session, now: datetime
 ) -> None:
     auth = bearer(session, now)
-    bad = {**BODY, "search": {"age": 99, "cluster": [7], "radius_km": 10}}
+    bad = {**BODY, "search": {"age": 99, "cluster": [7], "radius_km": 10, "leerjaar": 9}}
     body = assert_problem(api.post(WATCHES, json=bad, headers=auth), 422)
     names = {param["name"] for param in body["invalid_params"]}
-    assert names == {"search.age", "search.cluster", "search.radius_km"}
+    assert names == {"search.age", "search.cluster", "search.radius_km", "search.leerjaar"}
+    groep = {**BODY, "category": None, "search": {"kind": ["special_education"], "leerjaar": 3}}
+    saved = api.post(WATCHES, json=groep, headers=auth)
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["search"]["leerjaar"] == 3
 
     unknown = {**BODY, "search": {"sort": "wait"}, "category": "ijw:99", "municipality": "GM9999"}
     body = assert_problem(api.post(WATCHES, json=unknown, headers=auth), 422)
