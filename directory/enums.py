@@ -87,3 +87,19 @@ class SwvLayer(StrEnum):
 
     PO = "po"
     VO = "vo"
+
+
+class UserRole(StrEnum):
+    """What a professional's account may do; each role has its own kind of scope
+    (directory.accounts.rules.scope_problems)."""
+
+    MUNICIPALITY_ADMIN = "municipality_admin"
+    WIJKTEAM = "wijkteam"  # also onderwijsconsulenten of an SWV
+    PROVIDER_STAFF = "provider_staff"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+class TokenPurpose(StrEnum):
+    """What a one-time link sent to a professional is for."""
+
+    SET_PASSWORD = "set_password"  # noqa: S105 (a purpose, not a password)

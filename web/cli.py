@@ -38,6 +38,7 @@ from web.app import create_app
 from web.capabilities import JOB_SOURCES
 from web.cli_kit import Commands, command_unit, console, engine_of_settings
 from web.cli_tariffs import pgb_tariffs
+from web.cli_users import users
 
 TASK_CLEANUP_SECONDS = 3600
 
@@ -331,3 +332,4 @@ def webhooks_add(
 
 
 main.add_command(pgb_tariffs)
+main.add_command(users)

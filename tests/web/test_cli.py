@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from directory.accounts.keys import hash_key
 from directory.accounts.models import ApiClient
+from directory.accounts.users import set_password
 from directory.catalogue.models import Offer
 from directory.config import get_settings
 from directory.db import make_engine, make_session_factory
@@ -235,3 +236,57 @@ def test_a_municipality_sets_a_pgb_tariff_in_euros_and_can_remove_it(database: s
     again = runner.invoke(main, ["pgb-tariffs", "remove", *where])
     assert again.exit_code == 2
     assert "does not exist" in again.output
+
+
+def test_an_operator_makes_an_account_sees_it_listed_without_secrets_and_disables_it(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLEKWIJZER_PUBLIC_BASE_URL", "https://plekwijzer.example")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    account = ["--email", "Ana@Rotterdam.nl", "--role", "municipality_admin"]
+
+    no_scope = runner.invoke(main, ["users", "create", *account])
+    assert no_scope.exit_code == 2
+    assert "scope: a municipality_admin account needs a municipality" in no_scope.output
+    unknown = runner.invoke(main, ["users", "create", *account, "--municipality", "GM9999"])
+    assert unknown.exit_code == 2
+    assert "municipality: GM9999 does not exist" in unknown.output
+
+    created = runner.invoke(main, ["users", "create", *account, "--municipality", "gm0599"])
+    assert created.exit_code == 0, created.output
+    assert "ana@rotterdam.nl: municipality_admin, municipality GM0599" in created.output
+    link = created.output.strip().splitlines()[-1]
+    prefix = "https://plekwijzer.example/wachtwoord-instellen?code="
+    assert link.startswith(prefix)
+    token = link.removeprefix(prefix)
+    assert len(token) >= 40
+    again = runner.invoke(main, ["users", "create", *account, "--jeugdregio", "JZ31"])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+
+    engine = make_engine(database)
+    with make_session_factory(engine).begin() as session:
+        set_password(session, token, "lange zin met spaties", datetime.now(UTC))
+    engine.dispose()
+    listed = runner.invoke(main, ["users", "list"])
+    assert listed.exit_code == 0, listed.output
+    row = listed.output.strip().splitlines()[-1].split("\t")
+    assert row[1:] == [
+        "ana@rotterdam.nl",
+        "municipality_admin",
+        "municipality GM0599",
+        "enabled",
+        "password set",
+    ]
+    assert token not in listed.output
+    assert "argon2" not in listed.output
+
+    disabled = runner.invoke(main, ["users", "disable", row[0]])
+    assert disabled.exit_code == 0, disabled.output
+    assert "is disabled" in disabled.output
+    assert "\tdisabled\t" in runner.invoke(main, ["users", "list"]).output
+    missing = runner.invoke(main, ["users", "disable", "999"])
+    assert missing.exit_code == 2
+    assert "user 999 does not exist" in missing.output
