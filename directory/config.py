@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     public_rate_per_minute: int = Field(default=600, ge=1)
     # Public waiting-list look-ups per minute per client address (guessing codes is slow).
     waitlist_lookups_per_minute: int = Field(default=10, ge=1)
+    # The proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks; "*" for any). Empty: none, so nobody can pick the address the
+    # rate limits count by sending the header.
+    forwarded_allow_ips: str = Field(default="", max_length=2000)
 
     # Search: Meilisearch when MEILI_URL is set, else the embedded index in the database.
     meili_url: str | None = Field(default=None, validation_alias="MEILI_URL")

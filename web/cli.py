@@ -36,7 +36,7 @@ from sync.relay import RelayThread, rebuild_index, repair_drifts
 from sync.runner import make_scheduler
 from web.app import create_app
 from web.capabilities import JOB_SOURCES
-from web.cli_kit import Commands, command_unit, console, engine_of_settings
+from web.cli_kit import Commands, command_unit, console, engine_of_settings, server_options
 from web.cli_tariffs import pgb_tariffs
 from web.cli_users import users
 
@@ -78,7 +78,9 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     app = create_app(settings, engine=engine, relay=embedded)
     if embedded:
         _repair_indexes(app.state.session_factory, app.state.search)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        app, host=host or settings.host, port=port or settings.port, **server_options(settings)
+    )
 
 
 def _load_or_refresh_demo(engine: Engine) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from directory.config import get_settings
+from directory.config import Settings, get_settings
 from directory.db import make_engine, make_session_factory, unit_of_work
 from directory.errors import DirectoryError
 
@@ -40,6 +40,17 @@ class Commands(click.Group):
             message = f"The database cannot be reached: {error.orig or error}"
         console.print(message, style="red", markup=False, highlight=False)
         raise SystemExit(2)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app: no `Server` header, and forwarded headers believed only
+    from the configured proxies (`PLEKWIJZER_FORWARDED_ALLOW_IPS`)."""
+    trusted = settings.forwarded_allow_ips.strip()
+    return {
+        "server_header": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
 
 
 def engine_of_settings() -> Engine:

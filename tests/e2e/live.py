@@ -34,6 +34,7 @@ from directory.reference import load_reference_data
 from directory.signals.service import evaluate_as_configured
 from sync.relay import rebuild_index
 from web.app import create_app
+from web.cli_kit import server_options
 
 CHROMIUM_VARIABLE = "PLEKWIJZER_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -134,21 +135,26 @@ def live_server(directory: Path, **overrides: Any) -> Iterator[LiveServer]:
         app = create_app(settings, session_factory=factory)
         for backend in app.state.search.backends:
             rebuild_index(factory, backend, now)
-        with _serving(app) as url:
+        with _serving(app, settings) as url:
             yield LiveServer(url, factory, settings)
     finally:
         engine.dispose()
 
 
 @contextmanager
-def _serving(app: Any) -> Iterator[str]:
+def _serving(app: Any, settings: Settings) -> Iterator[str]:
     # The socket is bound before uvicorn starts, so no other process can take the port.
     with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, ws="none", lifespan="on"
+            app,
+            log_level="warning",
+            access_log=False,
+            ws="none",
+            lifespan="on",
+            **server_options(settings),  # as `plekwijzer serve` runs it
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(

@@ -339,3 +339,17 @@ def test_without_a_key_the_answer_is_401_whatever_else_is_wrong(api: TestClient)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     assert_problem(api.post(OFFERS, content="x", headers=form), 401)
     assert_problem(api.delete(f"{OFFERS}/1"), 401)  # no If-Match either
+
+
+def test_no_shared_cache_keeps_what_a_key_reads_or_is_refused(
+    api: TestClient, provider: Provider
+) -> None:
+    read = api.get(OFFERS, headers=provider.auth)
+    refused = api.get(OFFERS)
+    public = api.get("/api/v1/offers")
+
+    assert read.status_code == 200
+    assert refused.status_code == 401
+    assert read.headers["Cache-Control"] == "private, no-store"
+    assert refused.headers["Cache-Control"] == "private, no-store"
+    assert public.headers.get("Cache-Control") != "private, no-store"  # public search caches

@@ -36,7 +36,8 @@ WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" is a digit t
 
 
 def client_address(request: Request) -> str:
-    """The address a request came from (behind a proxy: run uvicorn with --proxy-headers)."""
+    """The address a request came from (behind a proxy, only when its address is in
+    PLEKWIJZER_FORWARDED_ALLOW_IPS: `web.cli_kit.server_options`)."""
     return request.client.host if request.client else "-"
 
 

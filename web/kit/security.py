@@ -1,5 +1,6 @@
 """Security headers on every response: no inline script, no framing, no sniffing, and
-referrers kept to this site."""
+referrers kept to this site; and no shared cache keeps what a provider's key reads or
+writes."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
 }
+# An organisation's own data, read with its key: never kept by a proxy or shared cache.
+PRIVATE_PREFIX = "/api/v1/provider/"
+PRIVATE_CACHING = "private, no-store"
 
 
 class SecurityHeaders:
@@ -47,6 +51,8 @@ class SecurityHeaders:
                 for name, value in HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if scope["path"].startswith(PRIVATE_PREFIX):
+                    headers["Cache-Control"] = PRIVATE_CACHING
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
