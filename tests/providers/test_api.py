@@ -353,3 +353,16 @@ def test_no_shared_cache_keeps_what_a_key_reads_or_is_refused(
     assert read.headers["Cache-Control"] == "private, no-store"
     assert refused.headers["Cache-Control"] == "private, no-store"
     assert public.headers.get("Cache-Control") != "private, no-store"  # public search caches
+
+
+def test_a_method_a_path_does_not_have_names_all_it_has(
+    api: TestClient, provider: Provider
+) -> None:
+    collection = api.request("PATCH", OFFERS, headers=provider.auth)
+    one = api.post(f"{OFFERS}/{provider.offer.id}", headers=provider.auth)
+
+    assert collection.status_code == 405
+    assert set(collection.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert one.status_code == 405
+    assert set(one.headers["Allow"].split(", ")) == {"DELETE", "GET", "HEAD", "PATCH", "PUT"}
+    assert api.head(OFFERS, headers=provider.auth).status_code == 200

@@ -24,6 +24,7 @@ from web.api.operations import PAGING, Operation
 from web.api.watch_schemas import AlertList, AlertOut, WatchIn, WatchList, WatchOut
 from web.kit.auth import authorise
 from web.kit.http import (
+    by_method,
     json_body,
     json_response,
     now_of,
@@ -157,10 +158,8 @@ async def list_alerts(request: Request) -> Response:
 
 
 routes = [
-    Route(PREFIX, list_watches, methods=["GET"]),
-    Route(PREFIX, create_watch, methods=["POST"]),
-    Route(f"{PREFIX}/{{id:int}}", get_watch, methods=["GET"]),
-    Route(f"{PREFIX}/{{id:int}}", delete_watch, methods=["DELETE"]),
+    by_method(PREFIX, get=list_watches, post=create_watch),
+    by_method(f"{PREFIX}/{{id:int}}", get=get_watch, delete=delete_watch),
     Route(f"{PREFIX}/{{id:int}}/alerts", list_alerts, methods=["GET"]),
 ]
 

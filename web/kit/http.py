@@ -8,7 +8,7 @@ session and one transaction, committed in `unit_of_work`; the body is parsed the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from directory.config import Settings
 from directory.db import unit_of_work
@@ -33,6 +34,18 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 MAX_PER_PAGE = 200
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" is a digit to str.isdigit
+
+
+def by_method(path: str, **handlers: Callable[[Request], Awaitable[Response]]) -> Route:
+    """One route for a path and each method's handler (`GET=read, PUT=replace`), so a
+    method the path does not have is answered 405 with every method it has in `Allow`
+    (separate routes per method would each name only their own). HEAD is GET's."""
+    methods = {name.upper(): handler for name, handler in handlers.items()}
+
+    async def dispatch(request: Request) -> Response:
+        return await methods["GET" if request.method == "HEAD" else request.method](request)
+
+    return Route(path, dispatch, methods=sorted(methods))
 
 
 def client_address(request: Request) -> str:

@@ -29,6 +29,7 @@ from providers.schemas import (
 )
 from web.kit.auth import authorise
 from web.kit.http import (
+    by_method,
     check_etag,
     etag,
     if_match,
@@ -306,18 +307,22 @@ async def audit(request: Request) -> Response:
 
 
 routes = [
-    Route(f"{PREFIX}/offers", list_offers, methods=["GET"]),
-    Route(f"{PREFIX}/offers", create_offer, methods=["POST"]),
-    Route(f"{PREFIX}/offers/{{id:int}}", get_offer, methods=["GET"]),
-    Route(f"{PREFIX}/offers/{{id:int}}", replace_offer, methods=["PUT"]),
-    Route(f"{PREFIX}/offers/{{id:int}}", patch_offer, methods=["PATCH"]),
-    Route(f"{PREFIX}/offers/{{id:int}}", delete_offer, methods=["DELETE"]),
+    by_method(f"{PREFIX}/offers", get=list_offers, post=create_offer),
+    by_method(
+        f"{PREFIX}/offers/{{id:int}}",
+        get=get_offer,
+        put=replace_offer,
+        patch=patch_offer,
+        delete=delete_offer,
+    ),
     Route(f"{PREFIX}/offers/{{id:int}}/availability", report_availability, methods=["POST"]),
-    Route(f"{PREFIX}/locations", list_locations, methods=["GET"]),
-    Route(f"{PREFIX}/locations", create_location, methods=["POST"]),
-    Route(f"{PREFIX}/locations/{{id:int}}", get_location, methods=["GET"]),
-    Route(f"{PREFIX}/locations/{{id:int}}", replace_location, methods=["PUT"]),
-    Route(f"{PREFIX}/locations/{{id:int}}", patch_location, methods=["PATCH"]),
-    Route(f"{PREFIX}/locations/{{id:int}}", delete_location, methods=["DELETE"]),
+    by_method(f"{PREFIX}/locations", get=list_locations, post=create_location),
+    by_method(
+        f"{PREFIX}/locations/{{id:int}}",
+        get=get_location,
+        put=replace_location,
+        patch=patch_location,
+        delete=delete_location,
+    ),
     Route(f"{PREFIX}/audit", audit, methods=["GET"]),
 ]
