@@ -17,8 +17,8 @@ from search.query import Point, SearchQuery, SearchResult
 from search.service import Search
 from web.api import offer_detail
 from web.api.public_schemas import OfferHit, SearchAnswer
-from web.kit.http import client_address, json_response, now_of, path_id, transact
-from web.kit.ratelimit import RateLimiter
+from web.kit.http import json_response, now_of, path_id, transact
+from web.kit.ratelimit import count_public_read
 
 CACHE = {"Cache-Control": "public, max-age=30"}
 
@@ -38,12 +38,6 @@ def result_json(result: SearchResult, query: SearchQuery) -> dict[str, Any]:
     return answer.model_dump(mode="json", exclude=exclude)
 
 
-def count_request(request: Request) -> None:
-    """Count a read against the caller's address (429 with Retry-After past the limit)."""
-    limiter: RateLimiter = request.app.state.public_limiter
-    limiter.hit(f"ip:{client_address(request)}", now_of(request))
-
-
 def search_of(request: Request) -> Search:
     search: Search = request.app.state.search
     return search
@@ -52,7 +46,7 @@ def search_of(request: Request) -> Search:
 async def search_offers(request: Request) -> Response:
     """`GET /api/v1/offers`: search with filters, facets and sorting."""
     now = now_of(request)
-    count_request(request)
+    count_public_read(request)
     query, near = parse_query(request.query_params)
 
     def work(session: Session) -> dict[str, Any]:
@@ -66,7 +60,7 @@ async def search_offers(request: Request) -> Response:
 async def get_offer(request: Request) -> Response:
     """`GET /api/v1/offers/{id}`: one offer with locations, figures, contracts, history."""
     now = now_of(request)
-    count_request(request)
+    count_public_read(request)
     offer_id = path_id(request)
 
     def work(session: Session) -> dict[str, Any]:

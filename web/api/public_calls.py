@@ -86,7 +86,7 @@ PUBLIC_OPERATIONS = [
         "figures differ per leerjaar, an item without `leerjaar` asked shows the best of them "
         "and lists each in `by_leerjaar`.",
         response=SearchAnswer,
-        errors=(422,),
+        errors=(422, 429),
         auth="public",
         query=SEARCH_PARAMS,
     ),
@@ -100,7 +100,7 @@ PUBLIC_OPERATIONS = [
         "Openbaar. Cijfers per locatie en leerjaar, bruto en netto wachtlijst.",
         "Public. Figures per location and leerjaar, bruto and netto waiting list.",
         response=OfferDetail,
-        errors=(404,),
+        errors=(404, 429),
         auth="public",
     ),
 ]

@@ -22,6 +22,7 @@ from web.api.public import CACHE
 from web.api.public_calls import MUNICIPALITY_CODE
 from web.api.signal_schemas import SignalDetail, SignalItem, SignalList
 from web.kit.http import json_response, path_id, transact, whole_number
+from web.kit.ratelimit import count_public_read
 
 STATES = ("open", "resolved")
 KINDS = (*GAP_KINDS, *TASK_KINDS)
@@ -123,6 +124,7 @@ def _pgb_words(alternative: dict[str, Any], pgb_tariff: Any) -> dict[str, str] |
 
 async def search_signals(request: Request) -> Response:
     """`GET /api/v1/signals`: signals by municipality, state, kind and category."""
+    count_public_read(request)
     where = parse_filter(request)
     page = whole_number(request, "page", 1, 1, 100_000)
     per_page = whole_number(request, "per_page", 50, 1, MAX_PER_PAGE)
@@ -141,6 +143,7 @@ async def search_signals(request: Request) -> Response:
 
 async def get_signal(request: Request) -> Response:
     """`GET /api/v1/signals/{id}`: one signal with evidence, alternatives and wording."""
+    count_public_read(request)
     signal_id = path_id(request)
 
     def work(session: Session) -> dict[str, Any]:
@@ -191,7 +194,7 @@ SIGNAL_OPERATIONS = [
         "the waiting norm, the PGB route may apply (youth care, day programmes) or there is "
         "an education gap (schools). Newest first.",
         response=SignalList,
-        errors=(422,),
+        errors=(422, 429),
         auth="public",
         query=SIGNAL_PARAMS,
     ),
@@ -209,7 +212,7 @@ SIGNAL_OPERATIONS = [
         "that accept a PGB and can start within the norm, with tariffs; every open/resolved "
         "transition. The PGB route may apply; it is not a promise.",
         response=SignalDetail,
-        errors=(404,),
+        errors=(404, 429),
         auth="public",
     ),
 ]

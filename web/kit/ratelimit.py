@@ -10,7 +10,10 @@ import math
 import threading
 from datetime import datetime
 
+from starlette.requests import Request
+
 from directory.errors import DirectoryError
+from web.kit.http import client_address, now_of
 
 WINDOW_SECONDS = 60.0
 
@@ -41,3 +44,10 @@ class RateLimiter:
                 status=429,
                 headers={"Retry-After": str(max(1, retry_after))},
             )
+
+
+def count_public_read(request: Request) -> None:
+    """Count a public read (the search, an offer, the signals, the pages) against the
+    caller's address: 429 with Retry-After past `PLEKWIJZER_PUBLIC_RATE_PER_MINUTE`."""
+    limiter: RateLimiter = request.app.state.public_limiter
+    limiter.hit(f"ip:{client_address(request)}", now_of(request))

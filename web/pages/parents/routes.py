@@ -47,6 +47,7 @@ from search.query import SearchQuery, Sort
 from search.service import Search
 from web.api.public import search_of
 from web.kit.http import client_address, now_of, path_id, transact
+from web.kit.ratelimit import count_public_read
 from web.pages import views as page_views
 from web.pages.i18n import language_of, translations
 from web.pages.parents.forms import (
@@ -86,6 +87,7 @@ async def home(request: Request) -> Response:
 
 async def results(request: Request) -> Response:
     """Search results with filters, exact facet counts, sorting and pages."""
+    count_public_read(request)
     now = now_of(request)
     form = SearchForm(request.query_params)
     problems: list[InvalidParam] = []
@@ -203,6 +205,7 @@ def wider_facets(
 
 async def offer(request: Request) -> Response:
     """Everything about one offer, with the way back to the visitor's results."""
+    count_public_read(request)
     now = now_of(request)
     offer_id = path_id(request)
     back = request.query_params.get("terug", "")
@@ -373,6 +376,7 @@ async def form_value(request: Request, name: str) -> str:
 async def too_long(request: Request) -> Response:
     """The PGB route and the onderwijsconsulent explained, with the open signals of the
     visitor's municipality."""
+    count_public_read(request)
     form = SearchForm(request.query_params)
 
     def work(session: Session) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from tests.factories import (
     create_report,
 )
 from tests.web.conftest import index
+from web.app import create_app
 from web.pages.i18n import COOKIE
 
 SETTINGS = Settings(_env_file=None, waitlist_lookups_per_minute=5)
@@ -427,3 +428,18 @@ def test_dates_are_days_in_the_netherlands_and_distances_have_a_decimal_comma(
     text = text_of(page.text)
     assert "Gemeten op 2 maart 2026" in text
     assert "1,1 km" in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/zoeken", "/aanbod/1", "/wachttijd-te-lang", "/api/v1/signals", "/api/v1/offers"]
+)
+def test_every_public_read_counts_against_the_address_limit(
+    session_factory: sessionmaker[Session], now: datetime, path: str
+) -> None:
+    settings = Settings(_env_file=None, public_rate_per_minute=3)
+    with TestClient(create_app(settings, session_factory=session_factory, clock=lambda: now)) as c:
+        answers = [c.get(path) for _ in range(4)]
+
+    assert [answer.status_code for answer in answers][-1] == 429
+    assert all(answer.status_code != 429 for answer in answers[:3])
+    assert answers[-1].headers["Retry-After"]
