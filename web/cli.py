@@ -36,7 +36,14 @@ from sync.relay import RelayThread, rebuild_index, repair_drifts
 from sync.runner import make_scheduler
 from web.app import create_app
 from web.capabilities import JOB_SOURCES
-from web.cli_kit import Commands, command_unit, console, engine_of_settings, server_options
+from web.cli_kit import (
+    Commands,
+    command_unit,
+    console,
+    engine_of_settings,
+    keep_secrets_out_of_logs,
+    server_options,
+)
 from web.cli_tariffs import pgb_tariffs
 from web.cli_users import users
 
@@ -78,6 +85,7 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
     app = create_app(settings, engine=engine, relay=embedded)
     if embedded:
         _repair_indexes(app.state.session_factory, app.state.search)
+    keep_secrets_out_of_logs()
     uvicorn.run(
         app, host=host or settings.host, port=port or settings.port, **server_options(settings)
     )

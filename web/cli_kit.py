@@ -3,6 +3,7 @@ failures, and a command's unit of work."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -40,6 +41,30 @@ class Commands(click.Group):
             message = f"The database cannot be reached: {error.orig or error}"
         console.print(message, style="red", markup=False, highlight=False)
         raise SystemExit(2)
+
+
+# Paths whose last part is a secret a parent holds: the access log shows the route instead.
+SECRET_PATHS = {"/api/v1/waitlist/": "/api/v1/waitlist/{reference}"}
+
+
+class SecretsOutOfAccessLog(logging.Filter):
+    """Keeps waiting-list codes out of uvicorn's access log: a request for
+    `/api/v1/waitlist/K7QM-…` is logged as `/api/v1/waitlist/{reference}`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            for prefix, route in SECRET_PATHS.items():
+                if args[2].startswith(prefix):
+                    record.args = (*args[:2], route, *args[3:])
+        return True
+
+
+def keep_secrets_out_of_logs() -> None:
+    """Install `SecretsOutOfAccessLog` on uvicorn's access logger (before it serves)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(found, SecretsOutOfAccessLog) for found in access.filters):
+        access.addFilter(SecretsOutOfAccessLog())
 
 
 def server_options(settings: Settings) -> dict[str, Any]:
