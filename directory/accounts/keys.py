@@ -53,6 +53,8 @@ class ForbiddenError(DirectoryError):
 
 
 def hash_key(key: str) -> str:
+    """The SHA-256 of a long random secret (an API key, a one-time link's code): enough to
+    find it again, useless to whoever reads the table."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 

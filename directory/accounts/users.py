@@ -8,7 +8,6 @@ its SHA-256 is enough; only that hash is stored. Services flush; the caller comm
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 from functools import cache
@@ -18,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from directory.accounts.keys import OPERATOR
+from directory.accounts.keys import OPERATOR, hash_key
 from directory.accounts.models import PasswordToken, User
 from directory.accounts.rules import (
     SET_PASSWORD_VALID_FOR,
@@ -39,10 +38,6 @@ from directory.reference.models import Jeugdregio, Municipality, Swv
 HASHER = PasswordHasher()
 # Wrong, used and expired links get the same answer: it tells nobody which codes exist.
 LINK_NOT_VALID = "this link is not valid (it may have been used or have expired): ask for a new one"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def scope_of(user: User) -> Scope:
@@ -77,7 +72,7 @@ def _mint_token(session: Session, user: User, now: datetime) -> str:
     session.add(
         PasswordToken(
             user_id=user.id,
-            token_hash=hash_token(token),
+            token_hash=hash_key(token),
             purpose=TokenPurpose.SET_PASSWORD,
             created_at=now,
             expires_at=now + SET_PASSWORD_VALID_FOR,
@@ -143,7 +138,7 @@ def set_password(session: Session, token: str, password: str, now: datetime) -> 
     Every session that began before is no longer valid (a reset signs out everywhere).
     """
     link = session.scalar(
-        select(PasswordToken).where(PasswordToken.token_hash == hash_token(token)).with_for_update()
+        select(PasswordToken).where(PasswordToken.token_hash == hash_key(token)).with_for_update()
     )
     user = session.get(User, link.user_id) if link is not None else None
     if (
