@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from directory.catalogue.rules import TARIFF_UNITS
 from directory.enums import (
     AvailabilityStatus,
     DayProgrammeType,
@@ -71,7 +72,7 @@ class OfferFields(Strict):
     how_to_apply: str | None = Field(default=None, max_length=2000)
     accepts_pgb: bool = False
     tariff_cents: int | None = Field(default=None, ge=0, le=10_000_000)
-    tariff_unit: str | None = Field(default=None, pattern=r"^(hour|day|week|month|year|session)$")
+    tariff_unit: str | None = Field(default=None, pattern=rf"^({'|'.join(TARIFF_UNITS)})$")
     contact_email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
     contact_phone: str | None = Field(default=None, max_length=40)
     website: str | None = Field(default=None, max_length=300, pattern=r"^https?://")

@@ -29,7 +29,13 @@ from directory.catalogue.models import (
     Organisation,
     offer_location,
 )
-from directory.catalogue.rules import Headline, headline, leerjaar_headline, taught_leerjaren
+from directory.catalogue.rules import (
+    Headline,
+    ScopedFigures,
+    headline,
+    leerjaar_headline,
+    taught_leerjaren,
+)
 from directory.db import CHUNK
 from directory.enums import DayProgrammeType, OfferKind, SchoolType
 from directory.reference.models import Cluster, IjwCategory, Municipality
@@ -164,10 +170,7 @@ def build_documents(
                 accepts_pgb=offer.accepts_pgb,
                 contracted_by=tuple(sorted(contracts.get(offer.id, ()))),
                 leerjaren=taught,
-                leerjaar_figures=tuple(
-                    _stored(number, leerjaar_headline(scoped, number, now, leerjaren=taught))
-                    for number in taught
-                ),
+                leerjaar_figures=_leerjaar_figures(scoped, taught, top, now),
                 status=top.status.value if top else None,
                 open_places=top.open_places if top else None,
                 total_wait_weeks=top.total_wait_weeks if top else None,
@@ -178,6 +181,19 @@ def build_documents(
                 text=text,
             )
     return documents
+
+
+def _leerjaar_figures(
+    scoped: list[ScopedFigures], taught: tuple[int, ...], top: Headline | None, now: datetime
+) -> tuple[LeerjaarFigure, ...]:
+    """Each taught leerjaar's figure: its own (`rules.leerjaar_headline`), or, for the many
+    schools that publish none per leerjaar, the headline for every one of them."""
+    if not any("leerjaar:" in figure.scope for figure in scoped):
+        return tuple(_stored(number, top) for number in taught)
+    return tuple(
+        _stored(number, leerjaar_headline(scoped, number, now, leerjaren=taught))
+        for number in taught
+    )
 
 
 def _stored(leerjaar: int, figure: Headline | None) -> LeerjaarFigure:

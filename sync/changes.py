@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from directory.catalogue.listing import contracted_pairs
 from directory.catalogue.models import (
     Contract,
     Location,
@@ -186,18 +187,9 @@ def affected_pairs(
     known = sorted(categories)
     places: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for chunk in _chunks(known):
-        # Every contract, ended or not (one may just have ended); a regional one for each
-        # member municipality.
-        for offer_id, code in session.execute(
-            select(Contract.offer_id, Contract.municipality_code)
-            .where(Contract.offer_id.in_(chunk), Contract.municipality_code.is_not(None))
-            .union_all(
-                select(Contract.offer_id, Municipality.code)
-                .join(Municipality, Municipality.jeugdregio_code == Contract.jeugdregio_code)
-                .where(Contract.offer_id.in_(chunk))
-            )
-        ):
-            pairs[categories[offer_id]].add(str(code))
+        # Every contract, ended or not (one may just have ended).
+        for offer_id, code in session.execute(contracted_pairs(chunk, None)):
+            pairs[categories[offer_id]].add(code)
         # Deleted locations too: the offer may just have left them.
         for offer_id, code, lat, lon in session.execute(
             select(

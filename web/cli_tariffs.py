@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import click
 from sqlalchemy.orm import Session
 
+from directory.catalogue.rules import TARIFF_UNITS
 from directory.config import get_settings
 from directory.errors import InvalidDataError, InvalidParam
 from directory.signals.service import evaluate_as_configured
@@ -20,7 +21,6 @@ from directory.signals.tariff_settings import (
     remove_pgb_tariff,
     set_pgb_tariff,
 )
-from directory.signals.tariffs import TARIFF_UNITS
 from directory.signals.wording import money
 from web.cli_kit import command_unit, console
 

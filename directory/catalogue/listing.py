@@ -115,23 +115,22 @@ def offer_names(session: Session, offer_ids: set[int]) -> dict[int, str]:
     return {offer_id: name for offer_id, name in rows}
 
 
-def contracted_pairs(offer_ids: list[int], today: date) -> CompoundSelect[int, str]:
-    """SQL: (offer id, CBS code) for every municipality an offer is contracted for today:
-    by the municipality itself, or by its jeugdregio for each of its current members."""
+def contracted_pairs(offer_ids: list[int], today: date | None) -> CompoundSelect[int, str]:
+    """SQL: (offer id, CBS code) for every municipality an offer is contracted for: by the
+    municipality itself, or by its jeugdregio for each of its members. With `today`, the
+    contracts in force then and the current members; without, every contract and member
+    there ever was (what a change may touch)."""
     own = select(Contract.offer_id, Contract.municipality_code).where(
-        Contract.offer_id.in_(offer_ids),
-        Contract.municipality_code.is_not(None),
-        Contract.in_force(today),
+        Contract.offer_id.in_(offer_ids), Contract.municipality_code.is_not(None)
     )
     regional = (
         select(Contract.offer_id, Municipality.code)
         .join(Municipality, Municipality.jeugdregio_code == Contract.jeugdregio_code)
-        .where(
-            Contract.offer_id.in_(offer_ids),
-            Contract.in_force(today),
-            Municipality.valid_to.is_(None),
-        )
+        .where(Contract.offer_id.in_(offer_ids))
     )
+    if today is not None:
+        own = own.where(Contract.in_force(today))
+        regional = regional.where(Contract.in_force(today), Municipality.valid_to.is_(None))
     return union(own, regional)
 
 

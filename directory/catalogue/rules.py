@@ -213,6 +213,15 @@ STATUS_RANK = {
 # Primary-age schools (PO, SO, SBO) say groep 1-8; secondary ones (VO, VSO) leerjaar 1-6.
 GROEPEN = tuple(range(1, 9))
 VO_LEERJAREN = tuple(range(1, 7))
+GROEP_SCHOOL_TYPES = frozenset({SchoolType.SO.value, SchoolType.SBO.value})
+# The units a tariff is given in, by providers and municipalities alike.
+TARIFF_UNITS = ("hour", "day", "week", "month", "year", "session")
+
+
+def counts_in_groepen(school_type: str | None) -> bool:
+    """Whether an offer counts in groepen (SO, SBO: primary ages) rather than leerjaren
+    (VSO, and any other offer that lists them)."""
+    return school_type in GROEP_SCHOOL_TYPES
 
 
 def taught_leerjaren(leerjaren: Iterable[int], school_type: SchoolType | None) -> tuple[int, ...]:

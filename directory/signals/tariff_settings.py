@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory.catalogue.rules import TARIFF_UNITS
 from directory.errors import InvalidDataError, InvalidParam, NotFoundError
 from directory.reference.models import Jeugdregio, Municipality
 from directory.signals.inputs import is_category
 from directory.signals.models import PgbTariffSetting
 from directory.signals.policy import policy_for
-from directory.signals.tariffs import TARIFF_UNITS
 
 MAX_CENTS = 100_000_00  # € 100.000 per unit: beyond that a typo, not a tariff
 

@@ -20,7 +20,7 @@ class PgbTariff:
     """A municipality's or jeugdregio's PGB tariff for a category, per `unit`."""
 
     cents: int
-    unit: str  # one of TARIFF_UNITS, as the providers' tariffs
+    unit: str  # one of `catalogue.rules.TARIFF_UNITS`, as the providers' tariffs
     source: str  # "municipality:GM0599" or "jeugdregio:JZ21"
 
 
@@ -50,8 +50,6 @@ class PgbCost:
 
 
 UNKNOWN_COST = PgbCost(None, None, None, None)
-# The units a tariff is given in, by providers and municipalities alike.
-TARIFF_UNITS = ("hour", "day", "week", "month", "year", "session")
 
 
 def normal_unit(unit: str | None) -> str | None:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from babel.numbers import format_currency
+
+from directory.catalogue.rules import counts_in_groepen
 from directory.signals.policy import CRISIS_CATEGORY, is_school_category, policy_for
 from directory.signals.tariffs import PgbTariff, normal_unit, pgb_cost
 
@@ -302,7 +305,8 @@ def _in_leerjaren(category: str, leerjaren: Sequence[int], language: Language) -
     """For example " in groep 3" or " in leerjaar 3, 4 en 5"; empty for the whole category."""
     if not leerjaren:
         return ""
-    word = (LEERJAAR_WORDS if category.endswith(":vso") else GROEP_WORDS)[language]
+    school_type = category.rpartition(":")[2]  # "education:cluster-3:so", "education:sbo"
+    word = (GROEP_WORDS if counts_in_groepen(school_type) else LEERJAAR_WORDS)[language]
     return f" in {word} {_listed([str(number) for number in sorted(leerjaren)], language)}"
 
 
@@ -314,11 +318,9 @@ def _listed(items: list[str], language: Language) -> str:
 
 
 def money(cents: int, language: Language = "nl") -> str:
-    """An amount in euros as people write it: "€ 1.234,50" in Dutch, "€1,234.50" in
-    English."""
-    if language == "en":
-        return f"€{cents / 100:,.2f}"
-    return "€ " + f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    """An amount in euros as the offer page writes it (Babel): "€ 1.234,50" in Dutch, with
+    a space that does not break, "€1,234.50" in English."""
+    return format_currency(cents / 100, "EUR", locale=language)
 
 
 def pgb_cost_text(

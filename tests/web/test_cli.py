@@ -227,9 +227,9 @@ def test_a_municipality_sets_a_pgb_tariff_in_euros_and_can_remove_it(database: s
 
     made = runner.invoke(main, ["pgb-tariffs", "set", *where, "--euros", "75,5", "--per", "hour"])
     assert made.exit_code == 0, made.output
-    assert "€ 75,50 per hour" in made.output
+    assert "€\xa075,50 per hour" in made.output
     listed = runner.invoke(main, ["pgb-tariffs", "list"])
-    assert "GM0599\tijw:45\t€ 75,50 per hour" in listed.output
+    assert "GM0599\tijw:45\t€\xa075,50 per hour" in listed.output
 
     assert runner.invoke(main, ["pgb-tariffs", "remove", *where]).exit_code == 0
     assert "No PGB tariffs are set." in runner.invoke(main, ["pgb-tariffs", "list"]).output

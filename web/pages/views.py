@@ -19,6 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
+from directory.catalogue.rules import counts_in_groepen
 from web.pages.i18n import N_
 
 KIND_LABELS = {
@@ -131,7 +132,6 @@ def wait_words(weeks: int | None, t: NullTranslations) -> str:
 
 # Primary-age schools (SO, SBO) count in groepen, secondary ones (VSO) in leerjaren; an
 # offer of another kind that lists leerjaren is said in leerjaren.
-GROEP_SCHOOL_TYPES = {"so", "sbo"}
 LEERJAAR_LABELS = {
     # (groep?, how many): the words for one, two or a run of groepen or leerjaren.
     (True, 1): N_("groep %(first)s"),
@@ -145,17 +145,12 @@ OTHER_LEERJAREN = {True: N_("de andere groepen"), False: N_("de andere leerjaren
 VARIES_LABELS = {True: N_("Verschilt per groep"), False: N_("Verschilt per leerjaar")}
 
 
-def says_groep(school_type: str | None) -> bool:
-    """Whether an offer counts in groepen (SO, SBO) rather than leerjaren (VSO, others)."""
-    return school_type in GROEP_SCHOOL_TYPES
-
-
 def leerjaar_words(
     first: int | None, school_type: str | None, t: NullTranslations, last: int | None = None
 ) -> str:
     """ "groep 3", "groep 1 en 2", "leerjaar 3 tot en met 6", or (None) "de andere
     groepen": the words for one groep or leerjaar, or a run of them, of this school type."""
-    groep = says_groep(school_type)
+    groep = counts_in_groepen(school_type)
     if first is None:
         return t.gettext(OTHER_LEERJAREN[groep])
     last = first if last is None else last
@@ -228,7 +223,7 @@ def leerjaar_breakdown(
         runs.append((figure, figure.leerjaar))
     waits = [figure.total_wait_weeks for figure in figures if figure.total_wait_weeks is not None]
     return LeerjaarBreakdown(
-        label=t.gettext(VARIES_LABELS[says_groep(school_type)]),
+        label=t.gettext(VARIES_LABELS[counts_in_groepen(school_type)]),
         longest=max(waits) if waits else None,
         lines=[
             LeerjaarLine(
